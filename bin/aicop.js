@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { runFromProcess } from '../dist/cli/process.js';
+process.exitCode = await runFromProcess();

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { withExamples } from '../help.js';
+import { schemaVersion } from '../../db/open.js';
+import { countGroups } from '../../db/groups-repo.js';
+import { countAgencies } from '../../db/agencies-repo.js';
+
+export interface InitResult {
+  readonly path: string;
+  readonly schemaVersion: number;
+  readonly groups: number;
+  readonly agencies: number;
+}
+
+/** Creates and migrates the database (idempotent); seeding happens in migrations. */
+export function runInit(ctx: CliContext): InitResult {
+  const db = ctx.db();
+  const result: InitResult = { path: ctx.dbPath(), schemaVersion: schemaVersion(db), groups: countGroups(db), agencies: countAgencies(db) };
+  ctx.stdout.write(`${result.path}\n`);
+  ctx.info(`database ready: schema version ${result.schemaVersion}, ${result.groups} groups, ${result.agencies} agencies`);
+  return result;
+}
+
+export function registerInit(program: Command, ctx: CliContext): Command {
+  const cmd = program
+    .command('init')
+    .description('create and migrate the database, seed groups and the built-in agency directory; prints its path')
+    .action(() => {
+      runInit(ctx);
+    });
+  return withExamples(cmd, 'aicop init', 'aicop --db ./cop.db init');
+}

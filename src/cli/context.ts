@@ -1,0 +1,152 @@
+import os from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Db } from '../db/open.js';
+import { openDatabase } from '../db/open.js';
+import { resolveDbPath } from '../db/path.js';
+import { UsageError } from './errors.js';
+import type { Prompter } from './prompter.js';
+
+/** Options every command accepts (SPEC §1). */
+export interface GlobalOptions {
+  readonly db?: string;
+  readonly format?: string;
+  readonly output?: string;
+  readonly quiet: boolean;
+  readonly color: boolean;
+  readonly yes: boolean;
+  readonly wait: number;
+  readonly verbose: boolean;
+}
+
+export const DEFAULT_GLOBALS: GlobalOptions = { quiet: false, color: true, yes: false, wait: 10, verbose: false };
+
+export interface ContextInit {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly home: string;
+  readonly user: string;
+  readonly now: () => Date;
+  readonly prompter: Prompter;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Everything a command may touch of the outside world: streams, TTY state, colour, prompts,
+ * environment, clock and the (lazily opened) database. Tests build one with buffers.
+ */
+export class CliContext {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly home: string;
+  readonly user: string;
+  readonly now: () => Date;
+  readonly prompter: Prompter;
+  readonly signal: AbortSignal;
+  globals: GlobalOptions = DEFAULT_GLOBALS;
+  /** Set by a command that finished with rejected rows (3) or another non-error outcome. */
+  exitCode = 0;
+  private database: Db | undefined;
+
+  constructor(init: ContextInit) {
+    this.stdin = init.stdin;
+    this.stdout = init.stdout;
+    this.stderr = init.stderr;
+    this.stdinIsTTY = init.stdinIsTTY;
+    this.stdoutIsTTY = init.stdoutIsTTY;
+    this.stderrIsTTY = init.stderrIsTTY;
+    this.env = init.env;
+    this.cwd = init.cwd;
+    this.home = init.home;
+    this.user = init.user;
+    this.now = init.now;
+    this.prompter = init.prompter;
+    this.signal = init.signal;
+  }
+
+  /** The database path in force: --db, $AICOP_DB, then the XDG default. */
+  dbPath(): string {
+    return resolveDbPath(this.globals.db, this.env, this.home, this.cwd);
+  }
+
+  /** Opens, creates and migrates the database on first call; later calls reuse it. */
+  db(): Db {
+    this.database ??= openDatabase(this.dbPath(), { waitSeconds: this.globals.wait, create: true, migrate: true });
+    return this.database;
+  }
+
+  /** True once db() has opened the database during this command. */
+  hasOpenDb(): boolean {
+    return this.database !== undefined;
+  }
+
+  close(): void {
+    if (this.database?.open) this.database.close();
+    this.database = undefined;
+  }
+
+  /** Colour for a stream, honouring --no-color, NO_COLOR, FORCE_COLOR and TTY state. */
+  colorFor(stream: 'stdout' | 'stderr'): ChalkInstance {
+    return new Chalk({ level: this.colorLevel(stream === 'stdout' ? this.stdoutIsTTY : this.stderrIsTTY) });
+  }
+
+  private colorLevel(isTTY: boolean): 0 | 1 | 2 | 3 {
+    if (!this.globals.color) return 0;
+    const force = this.env.FORCE_COLOR;
+    if (force !== undefined) {
+      if (force === '0' || force === 'false') return 0;
+      const n = Number(force);
+      return n === 2 || n === 3 ? n : 1;
+    }
+    if (this.env.NO_COLOR !== undefined && this.env.NO_COLOR !== '') return 0;
+    if (this.env.TERM === 'dumb') return 0;
+    return isTTY ? 1 : 0;
+  }
+
+  /** Prompts are allowed only on a TTY, without --yes, and outside CI. */
+  canPrompt(): boolean {
+    return this.stdinIsTTY && this.stdoutIsTTY && !this.globals.yes && !this.env.CI;
+  }
+
+  /** Throws the usage error that names the flag a non-interactive run must pass. */
+  requireFlag(flag: string, what: string): never {
+    throw new UsageError(`${what}: pass ${flag} (no prompt without a terminal, with --yes or when CI is set)`);
+  }
+
+  /** Progress and summaries: stderr, silenced by --quiet. */
+  info(message: string): void {
+    if (!this.globals.quiet) this.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+  }
+
+  /** Warnings: stderr, silenced by --quiet. */
+  warn(message: string): void {
+    if (this.globals.quiet) return;
+    const c = this.colorFor('stderr');
+    this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
+  }
+
+  /** Throws InterruptedError-producing abort if Ctrl-C / SIGTERM arrived. */
+  throwIfInterrupted(): void {
+    if (this.signal.aborted) throw this.signal.reason instanceof Error ? this.signal.reason : new Error('interrupted');
+  }
+}
+
+export function currentUser(env: Readonly<Record<string, string | undefined>>): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER ?? env.LOGNAME ?? 'unknown';
+  }
+}

@@ -1,0 +1,85 @@
+import type { CliContext } from './context.js';
+import { AtomicFile } from './atomic.js';
+import { UsageError } from './errors.js';
+
+export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/**
+ * The output format: --format if the command offers it; else `table` on a terminal and
+ * `pipedDefault` (csv for lists) when piped or written with -o.
+ */
+export function resolveFormat<F extends Format>(ctx: CliContext, offered: readonly F[], pipedDefault: F): F {
+  const asked = ctx.globals.format;
+  if (asked !== undefined) {
+    if ((offered as readonly string[]).includes(asked)) return asked as F;
+    throw new UsageError(`--format ${asked} is not offered by this command`, `choose one of: ${offered.join(', ')}`);
+  }
+  const toTerminal = ctx.stdoutIsTTY && ctx.globals.output === undefined;
+  if (toTerminal && (offered as readonly string[]).includes('table')) return 'table' as F;
+  return pipedDefault;
+}
+
+/** A sink for command results: stdout, or the -o file written atomically. */
+export interface ResultSink {
+  write(chunk: string): void;
+  /** Makes the output visible (renames the -o file into place). */
+  commit(): void;
+  /** Drops what was written to an -o file; stdout cannot be taken back. */
+  abort(): void;
+}
+
+export function openResultSink(ctx: CliContext, target = ctx.globals.output): ResultSink {
+  if (target === undefined || target === '-') {
+    return { write: (s) => void ctx.stdout.write(s), commit: () => undefined, abort: () => undefined };
+  }
+  const file = new AtomicFile(ctx.cwd ? resolveFrom(ctx.cwd, target) : target);
+  return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
+}
+
+function resolveFrom(cwd: string, p: string): string {
+  return p.startsWith('/') ? p : `${cwd.replace(/\/$/, '')}/${p}`;
+}
+
+/** Writes a whole result to stdout or the -o file. */
+export function emit(ctx: CliContext, content: string): void {
+  const sink = openResultSink(ctx);
+  try {
+    sink.write(content);
+    sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+export interface Column<R> {
+  readonly header: string;
+  readonly value: (row: R) => string | number | null | undefined;
+  readonly align?: 'left' | 'right';
+}
+
+function cell(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/**
+ * A table for people: aligned and with a bold header on a terminal; tab-separated and never
+ * truncated when piped (like gh).
+ */
+export function renderTable<R>(ctx: CliContext, rows: readonly R[], columns: readonly Column<R>[]): string {
+  const cells = rows.map((r) => columns.map((c) => cell(c.value(r)).replace(/[\t\r\n]+/g, ' ')));
+  if (!(ctx.stdoutIsTTY && ctx.globals.output === undefined)) {
+    const lines = [columns.map((c) => c.header).join('\t'), ...cells.map((r) => r.join('\t'))];
+    return `${lines.join('\n')}\n`;
+  }
+  const color = ctx.colorFor('stdout');
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const pad = (s: string, i: number) => {
+    const w = widths[i] ?? 0;
+    return columns[i]?.align === 'right' ? s.padStart(w) : s.padEnd(w);
+  };
+  const header = columns.map((c, i) => color.bold(pad(c.header.toUpperCase(), i))).join('  ');
+  const body = cells.map((r) => r.map((v, i) => pad(v, i)).join('  ').trimEnd());
+  return `${[header.trimEnd(), ...body].join('\n')}\n`;
+}

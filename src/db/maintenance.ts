@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Db } from './open.js';
+import { LATEST_VERSION, schemaVersion } from './open.js';
+
+export interface CheckResult {
+  readonly integrity: readonly string[];
+  readonly foreignKeyProblems: number;
+  readonly schemaVersion: number;
+  readonly latestVersion: number;
+  readonly ok: boolean;
+}
+
+/** PRAGMA integrity_check and foreign_key_check plus the schema version; changes nothing. */
+export function checkDatabase(db: Db): CheckResult {
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  const foreignKeyProblems = (db.pragma('foreign_key_check') as unknown[]).length;
+  const version = schemaVersion(db);
+  const ok = integrity.length === 1 && integrity[0] === 'ok' && foreignKeyProblems === 0 && version === LATEST_VERSION;
+  return { integrity, foreignKeyProblems, schemaVersion: version, latestVersion: LATEST_VERSION, ok };
+}
+
+/**
+ * Copies the live database with SQLite's online backup API into a temporary sibling of
+ * `target`, then renames it into place, so a failed backup never leaves a partial file.
+ */
+export async function backupDatabase(db: Db, target: string): Promise<{ pages: number }> {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const progress = await db.backup(tmp);
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, target);
+    return { pages: progress.totalPages };
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DatabaseError, fromSqliteError } from '../cli/errors.js';
+import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
+
+export type Db = BetterSqlite3.Database;
+
+export interface OpenOptions {
+  /** Seconds to wait for another writer's lock (busy_timeout). */
+  readonly waitSeconds: number;
+  /** Create the file when it does not exist (else a DatabaseError). */
+  readonly create: boolean;
+  /** Apply pending migrations (false for `db check`, which only inspects). */
+  readonly migrate: boolean;
+  readonly readonly?: boolean;
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+const require = createRequire(import.meta.url);
+let DatabaseCtor: typeof BetterSqlite3 | undefined;
+function loadDriver(): typeof BetterSqlite3 {
+  // Loaded on first use so that --help and --version never pay for the native module.
+  DatabaseCtor ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return DatabaseCtor;
+}
+
+/** Refuses, before SQLite touches it, a file that is not an SQLite database. */
+function assertSqliteFile(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw new DatabaseError(`${file}: cannot read the database file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check its permissions, or use --db <path>');
+  }
+  try {
+    const header = Buffer.alloc(16);
+    const n = fs.readSync(fd, header, 0, 16, 0);
+    if (n === 0) return; // an empty file is a valid, empty SQLite database
+    if (n < 16 || !header.equals(SQLITE_MAGIC)) {
+      throw new DatabaseError(
+        `${file}: not an SQLite database (the file was left untouched)`,
+        'point --db at an aicop database, or move this file away and run: aicop init',
+      );
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function createEmptyFile(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fd = fs.openSync(file, 'wx', 0o600);
+    fs.closeSync(fd);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    throw new DatabaseError(`${file}: cannot create the database (${code ?? String(err)})`, 'check the folder permissions, or use --db <path>');
+  }
+}
+
+/** Reads the schema version without writing anything. */
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Opens (and on first use creates, mode 0600) the database, sets WAL, foreign keys and the
+ * busy timeout, and applies pending migrations, each in its own transaction.
+ */
+export function openDatabase(file: string, opts: OpenOptions): Db {
+  const exists = fs.existsSync(file);
+  if (!exists) {
+    if (!opts.create) throw new DatabaseError(`${file}: no database here`, 'run: aicop init (or pass --db <path>)');
+    createEmptyFile(file);
+  } else {
+    if (fs.statSync(file).isDirectory()) throw new DatabaseError(`${file}: is a folder, not a database file`, 'pass --db <path/to/file.db>');
+    assertSqliteFile(file);
+  }
+  const Driver = loadDriver();
+  let db: Db | undefined;
+  try {
+    db = new Driver(file, { fileMustExist: true, readonly: opts.readonly ?? false, timeout: Math.round(opts.waitSeconds * 1000) });
+    // A read first: on a damaged file this fails before any write could touch it.
+    const version = schemaVersion(db);
+    if (version > LATEST_VERSION) {
+      throw new DatabaseError(
+        `${file}: the database schema is version ${version}, newer than this aicop understands (${LATEST_VERSION}); nothing was changed`,
+        'upgrade aicop to the version that last wrote this database',
+      );
+    }
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    if (opts.migrate && !opts.readonly) migrate(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw fromSqliteError(err, file, opts.waitSeconds) ?? err;
+  }
+}
+
+/** Applies every migration newer than the file's user_version. Returns the versions applied. */
+export function migrate(db: Db): number[] {
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= schemaVersion(db)) continue;
+    const step = db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if (m.version <= schemaVersion(db)) return false;
+      if (m.sql) db.exec(m.sql);
+      m.up?.(db);
+      db.pragma(`user_version = ${m.version}`);
+      return true;
+    });
+    if (step.immediate()) applied.push(m.version);
+  }
+  return applied;
+}
+
+export { LATEST_VERSION };

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { CliContext } from '../src/cli/context.js';
+import { main } from '../src/cli/main.js';
+import { scriptedPrompter, type AskedPrompt } from '../src/cli/prompter.js';
+import { openDatabase, type Db } from '../src/db/open.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin', 'aicop.js');
+/** CISA's .gov registry copy (never copied into the repo); tests skip when it is absent. */
+export const SHARED_DATA = path.resolve(ROOT, '..', 'shared', 'data');
+
+const tempDirs: string[] = [];
+afterEach(() => {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test. */
+export function tempDir(prefix = 'aicop-test-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
+export interface RunOptions {
+  /** TTY state of stdin/stdout/stderr (default: none are TTYs, like a pipe). */
+  readonly tty?: boolean;
+  readonly stdin?: string | Buffer;
+  readonly env?: Record<string, string | undefined>;
+  /** Frozen clock (default 2026-11-23T12:00:00Z). */
+  readonly now?: Date | string;
+  /** Answers for prompts, in order. */
+  readonly answers?: readonly unknown[];
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly asked: readonly AskedPrompt[];
+}
+
+export const DEFAULT_NOW = '2026-11-23T12:00:00Z';
+
+/** Runs main() in-process with captured streams and a reset environment. */
+export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const stdin = opts.stdin === undefined ? Readable.from([]) : Readable.from([typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin]);
+  const prompter = scriptedPrompter(opts.answers ?? []);
+  const home = opts.cwd ?? os.tmpdir();
+  const now = new Date(opts.now ?? DEFAULT_NOW);
+  const ctx = new CliContext({
+    stdin,
+    stdout,
+    stderr,
+    stdinIsTTY: opts.tty ?? false,
+    stdoutIsTTY: opts.tty ?? false,
+    stderrIsTTY: opts.tty ?? false,
+    env: { HOME: home, ...(opts.env ?? {}) },
+    cwd: opts.cwd ?? process.cwd(),
+    home,
+    user: 'tester',
+    now: () => now,
+    prompter,
+    signal: opts.signal ?? new AbortController().signal,
+  });
+  const code = await main(argv, ctx);
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), asked: prompter.asked };
+}
+
+/** A temporary database path plus a runner that passes --db for it. */
+export function tempDb(): { dir: string; dbPath: string; run: (argv: readonly string[], opts?: RunOptions) => Promise<RunResult> } {
+  const dir = tempDir();
+  const dbPath = path.join(dir, 'aicop.db');
+  return { dir, dbPath, run: (argv, opts) => run(['--db', dbPath, ...argv], { cwd: dir, ...opts }) };
+}
+
+/** Opens the database directly to assert its state. */
+export function openDb(dbPath: string): Db {
+  return openDatabase(dbPath, { waitSeconds: 5, create: false, migrate: false });
+}
+
+/** Every row of every table, as text, to compare database states before and after. */
+export function dumpTables(dbPath: string, tables?: readonly string[]): string {
+  const db = openDb(dbPath);
+  try {
+    const names =
+      tables ??
+      (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    return names
+      .map((t) => {
+        const rows = db.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][];
+        rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+        return `${t}\n${rows.map((r) => JSON.stringify(r)).join('\n')}`;
+      })
+      .join('\n');
+  } finally {
+    db.close();
+  }
+}
+
+export interface SpawnResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs bin/aicop.js as a real child process (needs `npm run build`). */
+export function spawnAicop(argv: readonly string[], opts: { input?: string | Buffer; env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<SpawnResult> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: opts.cwd ?? os.tmpdir(), ...(opts.env ?? {}) };
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Writes a file in dir and returns its path. */
+export function writeFile(dir: string, name: string, content: string | Buffer): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+}
