@@ -14,7 +14,8 @@ CREATE TABLE agencies (
   id           INTEGER PRIMARY KEY,
   name         TEXT NOT NULL CHECK (length(name) > 0),
   organization TEXT,
-  level        TEXT NOT NULL CHECK (level IN ('federal','state','local','tribal','interstate')),
+  -- NULL only for an 'unmapped' agency (an eligible domain no directory entry covers).
+  level        TEXT CHECK (level IN ('federal','state','local','tribal','interstate') OR (level IS NULL AND source = 'unmapped')),
   source       TEXT NOT NULL CHECK (source IN ('builtin','dotgov','manual','unmapped')),
   city         TEXT,
   state        TEXT
