@@ -79,3 +79,221 @@ export function closeAssignment(db: Db, a: { memberId: number; groupId: number; 
   s.closeAssignment.run(a.on, a.batchId ?? null, open.id);
   return true;
 }
+
+/** A group with what `groups list` shows. `members` counts open assignments of active members. */
+export interface GroupRow extends GroupRef {
+  readonly description: string | null;
+  readonly builtin: boolean;
+  readonly archivedOn: string | null;
+  readonly members: number;
+}
+
+interface RawGroupRow {
+  id: number;
+  name: string;
+  kind: GroupKind;
+  capacity: number | null;
+  description: string | null;
+  builtin: number;
+  archived_on: string | null;
+  members: number;
+}
+
+const GROUP_ROW_SQL = `
+SELECT g.id, g.name, g.kind, g.capacity, g.description, g.builtin, g.archived_on,
+       (SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
+         WHERE a.group_id = g.id AND a.removed_on IS NULL AND m.left_on IS NULL) AS members
+FROM groups g`;
+
+function toGroupRow(r: RawGroupRow): GroupRow {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    capacity: r.capacity,
+    description: r.description,
+    builtin: r.builtin === 1,
+    archivedOn: r.archived_on,
+    members: r.members,
+  };
+}
+
+/** Groups with their current member counts: working groups first, then practice areas, by name. */
+export function listGroups(db: Db, filter: { kind?: GroupKind; includeArchived?: boolean } = {}): GroupRow[] {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.kind) {
+    where.push('g.kind = ?');
+    params.push(filter.kind);
+  }
+  if (!filter.includeArchived) where.push('g.archived_on IS NULL');
+  const sql = `${GROUP_ROW_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY g.kind DESC, g.name COLLATE NOCASE, g.id`;
+  return (db.prepare(sql).all(...params) as RawGroupRow[]).map(toGroupRow);
+}
+
+/** The group of that name (case-insensitive), archived or not. */
+export function findGroup(db: Db, name: string): GroupRow | undefined {
+  const r = db.prepare(`${GROUP_ROW_SQL} WHERE g.name = ? COLLATE NOCASE`).get(name.trim()) as RawGroupRow | undefined;
+  return r ? toGroupRow(r) : undefined;
+}
+
+/** Creates a group; returns its id. The caller checks the name is free. */
+export function insertGroup(
+  db: Db,
+  g: { name: string; kind: GroupKind; capacity: number | null; description: string | null; createdAt: string },
+): number {
+  const info = db
+    .prepare('INSERT INTO groups (name, kind, capacity, description, builtin, created_at) VALUES (?, ?, ?, ?, 0, ?)')
+    .run(g.name, g.kind, g.capacity, g.description, g.createdAt);
+  return Number(info.lastInsertRowid);
+}
+
+/** Archives a group on date `on` and closes its open assignments then; returns how many it closed. */
+export function archiveGroup(db: Db, groupId: number, on: string): number {
+  const closed = db
+    .prepare('UPDATE assignments SET removed_on = max(?, assigned_on) WHERE group_id = ? AND removed_on IS NULL')
+    .run(on, groupId).changes;
+  db.prepare('UPDATE groups SET archived_on = ? WHERE id = ?').run(on, groupId);
+  return closed;
+}
+
+export interface GroupMemberRow {
+  readonly email: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly assignedOn: string;
+  readonly removedOn: string | null;
+  readonly source: AssignmentSource;
+}
+
+/**
+ * Members of a group: by default the active members with an open assignment; with `history`,
+ * every assignment row ever made (closed ones and inactive members included), oldest first per member.
+ */
+export function groupMembers(db: Db, groupId: number, history = false): GroupMemberRow[] {
+  const sql = `
+SELECT m.email, m.first_name AS firstName, m.last_name AS lastName, a.assigned_on AS assignedOn,
+       a.removed_on AS removedOn, a.source
+FROM assignments a JOIN members m ON m.id = a.member_id
+WHERE a.group_id = ?${history ? '' : ' AND a.removed_on IS NULL AND m.left_on IS NULL'}
+ORDER BY m.email, a.assigned_on, a.id`;
+  return db.prepare(sql).all(groupId) as GroupMemberRow[];
+}
+
+export interface MemberRef {
+  readonly id: number;
+  readonly email: string;
+  readonly leftOn: string | null;
+}
+
+/** The member with that (already normalised) email, active or not. */
+export function findMemberByEmail(db: Db, email: string): MemberRef | undefined {
+  return db.prepare('SELECT id, email, left_on AS leftOn FROM members WHERE email = ?').get(email) as MemberRef | undefined;
+}
+
+/**
+ * Emails that could be what a mistyped address meant: same domain, or same local part. Bounded so
+ * that a suggestion stays cheap on millions of members.
+ */
+export function memberEmailCandidates(db: Db, email: string, limit = 5000): string[] {
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : email;
+  const domain = at > 0 ? email.slice(at + 1) : '';
+  const sameDomain = db.prepare('SELECT email FROM members WHERE domain = ? LIMIT ?').pluck().all(domain, limit) as string[];
+  // A range scan on the unique email index: every address whose local part is exactly `local`.
+  const sameLocal = db
+    .prepare('SELECT email FROM members WHERE email >= ? AND email < ? LIMIT ?')
+    .pluck()
+    .all(`${local}@`, `${local}A`, limit) as string[];
+  return [...new Set([...sameDomain, ...sameLocal])];
+}
+
+/** The groups (not archived) a member is in now. */
+export function memberGroups(db: Db, memberId: number): GroupRef[] {
+  return db
+    .prepare(
+      `SELECT g.id, g.name, g.kind, g.capacity FROM assignments a JOIN groups g ON g.id = a.group_id
+       WHERE a.member_id = ? AND a.removed_on IS NULL AND g.archived_on IS NULL
+       ORDER BY g.kind DESC, g.name COLLATE NOCASE`,
+    )
+    .all(memberId) as GroupRef[];
+}
+
+/** Open assignments of active members in the group: what its capacity is measured against. */
+export function groupFill(db: Db, groupId: number): number {
+  return db
+    .prepare(
+      `SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
+       WHERE a.group_id = ? AND a.removed_on IS NULL AND m.left_on IS NULL`,
+    )
+    .pluck()
+    .get(groupId) as number;
+}
+
+/** What the auto-assignment planner needs for one kind of group, read in one go. */
+export interface AutoAssignInputs {
+  /** Active members in no (non-archived) group of the kind, by email, with their groups of the other kind. */
+  readonly members: { readonly id: number; readonly email: string; readonly otherGroupIds: readonly number[] }[];
+  /** The non-archived groups of the kind with their current fill. */
+  readonly groups: { readonly id: number; readonly name: string; readonly capacity: number | null; readonly fill: number }[];
+  /** Links from a group of the other kind to a group of this kind. */
+  readonly links: { readonly fromId: number; readonly toId: number }[];
+  /** Names of the non-archived groups of the other kind, by id (for the reasons in a plan). */
+  readonly otherNames: ReadonlyMap<number, string>;
+}
+
+export function loadAutoAssignInputs(db: Db, kind: GroupKind): AutoAssignInputs {
+  const other: GroupKind = kind === 'working_group' ? 'practice_area' : 'working_group';
+  const rows = db
+    .prepare(
+      `SELECT m.id, m.email,
+              (SELECT group_concat(a.group_id) FROM assignments a JOIN groups g ON g.id = a.group_id
+                WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = ? AND g.archived_on IS NULL) AS other
+       FROM members m
+       WHERE m.left_on IS NULL
+         AND NOT EXISTS (SELECT 1 FROM assignments a JOIN groups g ON g.id = a.group_id
+                          WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = ? AND g.archived_on IS NULL)
+       ORDER BY m.email`,
+    )
+    .all(other, kind) as { id: number; email: string; other: string | null }[];
+  const members = rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    otherGroupIds: r.other === null ? [] : r.other.split(',').map(Number),
+  }));
+  const groups = listGroups(db, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
+  const linkSql =
+    kind === 'working_group'
+      ? 'SELECT practice_area_id AS fromId, working_group_id AS toId FROM group_links'
+      : 'SELECT working_group_id AS fromId, practice_area_id AS toId FROM group_links';
+  const links = db.prepare(linkSql).all() as { fromId: number; toId: number }[];
+  const otherNames = new Map(listGroups(db, { kind: other }).map((g) => [g.id, g.name] as const));
+  return { members, groups, links, otherNames };
+}
+
+export interface GroupLinkRow {
+  readonly practiceArea: string;
+  readonly workingGroup: string;
+}
+
+/** Practice area → working group links between groups that are not archived, by name. */
+export function listLinks(db: Db): GroupLinkRow[] {
+  return db
+    .prepare(
+      `SELECT p.name AS practiceArea, w.name AS workingGroup FROM group_links l
+       JOIN groups p ON p.id = l.practice_area_id JOIN groups w ON w.id = l.working_group_id
+       WHERE p.archived_on IS NULL AND w.archived_on IS NULL
+       ORDER BY p.name COLLATE NOCASE, w.name COLLATE NOCASE`,
+    )
+    .all() as GroupLinkRow[];
+}
+
+/** Adds a link; false when it already existed. */
+export function addLink(db: Db, practiceAreaId: number, workingGroupId: number): boolean {
+  return db.prepare('INSERT OR IGNORE INTO group_links (practice_area_id, working_group_id) VALUES (?, ?)').run(practiceAreaId, workingGroupId).changes === 1;
+}
+
+/** Removes a link; false when there was none. */
+export function removeLink(db: Db, practiceAreaId: number, workingGroupId: number): boolean {
+  return db.prepare('DELETE FROM group_links WHERE practice_area_id = ? AND working_group_id = ?').run(practiceAreaId, workingGroupId).changes === 1;
+}
