@@ -100,3 +100,165 @@ export function remapMemberAgencies(db: Db): number {
     return changed;
   })();
 }
+
+/** One domain of the directory with the agency it belongs to. */
+export interface DirectoryEntry {
+  readonly domain: string;
+  readonly name: string;
+  readonly organization: string | null;
+  readonly level: AgencyLevel;
+  readonly domainType?: string | null;
+  readonly city?: string | null;
+  readonly state?: string | null;
+}
+
+export interface UpsertSummary {
+  /** Domains new to the directory. */
+  added: number;
+  /** Domains that now point at another agency or have another type. */
+  updated: number;
+  unchanged: number;
+  /** Domains left alone because a higher-priority source owns them (builtin/manual over dotgov). */
+  kept: number;
+}
+
+interface AgencyRow {
+  id: number;
+  level: AgencyLevel | null;
+  source: AgencySource;
+  city: string | null;
+  state: string | null;
+}
+
+const agencyKey = (name: string, organization: string | null) => `${name}\u0000${organization ?? ''}`;
+
+/**
+ * Adds or updates directory entries from `source`. Agencies are shared by (name, organization);
+ * a dotgov entry never overrides a domain that a builtin or manual entry owns, while builtin and
+ * manual entries take over any domain. Never deletes. Call inside a transaction; it does not remap members.
+ */
+export function upsertDirectory(db: Db, entries: Iterable<DirectoryEntry>, source: DomainSource): UpsertSummary {
+  const agencies = new Map<string, AgencyRow>();
+  for (const a of db
+    .prepare<[], AgencyRow & { name: string; organization: string | null }>('SELECT id, name, organization, level, source, city, state FROM agencies')
+    .all()) {
+    agencies.set(agencyKey(a.name, a.organization), { id: a.id, level: a.level, source: a.source, city: a.city, state: a.state });
+  }
+  const domains = new Map<string, { agencyId: number; domainType: string | null; source: DomainSource }>();
+  for (const [domain, agencyId, domainType, src] of db
+    .prepare<[], [string, number, string | null, DomainSource]>('SELECT domain, agency_id, domain_type, source FROM agency_domains')
+    .raw()
+    .all()) {
+    domains.set(domain, { agencyId, domainType, source: src });
+  }
+  const insertAgency = db.prepare<[string, string | null, AgencyLevel, AgencySource, string | null, string | null]>(
+    'INSERT INTO agencies (name, organization, level, source, city, state) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const updateAgency = db.prepare<[AgencyLevel, AgencySource, string | null, string | null, number]>(
+    'UPDATE agencies SET level = ?, source = ?, city = ?, state = ? WHERE id = ?',
+  );
+  const insertDomain = db.prepare<[string, number, string | null, DomainSource]>(
+    'INSERT INTO agency_domains (domain, agency_id, domain_type, source) VALUES (?, ?, ?, ?)',
+  );
+  const updateDomain = db.prepare<[number, string | null, DomainSource, string]>(
+    'UPDATE agency_domains SET agency_id = ?, domain_type = ?, source = ? WHERE domain = ?',
+  );
+  const summary: UpsertSummary = { added: 0, updated: 0, unchanged: 0, kept: 0 };
+  for (const e of entries) {
+    const current = domains.get(e.domain);
+    if (current && source === 'dotgov' && current.source !== 'dotgov') {
+      summary.kept++;
+      continue;
+    }
+    const key = agencyKey(e.name, e.organization);
+    const city = e.city ?? null;
+    const state = e.state ?? null;
+    let agency = agencies.get(key);
+    if (!agency) {
+      const id = Number(insertAgency.run(e.name, e.organization, e.level, source, city, state).lastInsertRowid);
+      agency = { id, level: e.level, source, city, state };
+      agencies.set(key, agency);
+    } else if (agency.source === 'unmapped' || (agency.source === source && (agency.level !== e.level || agency.city !== city || agency.state !== state))) {
+      // A directory entry now covers it (unmapped), or the same source revised its facts.
+      agency.level = e.level;
+      agency.source = source;
+      agency.city = city;
+      agency.state = state;
+      updateAgency.run(e.level, source, city, state, agency.id);
+    }
+    const domainType = e.domainType ?? null;
+    if (!current) {
+      insertDomain.run(e.domain, agency.id, domainType, source);
+      domains.set(e.domain, { agencyId: agency.id, domainType, source });
+      summary.added++;
+    } else if (current.agencyId !== agency.id || current.domainType !== domainType || current.source !== source) {
+      updateDomain.run(agency.id, domainType, source, e.domain);
+      domains.set(e.domain, { agencyId: agency.id, domainType, source });
+      summary.updated++;
+    } else {
+      summary.unchanged++;
+    }
+  }
+  return summary;
+}
+
+export interface AgencyListRow {
+  readonly id: number;
+  readonly name: string;
+  readonly organization: string | null;
+  readonly level: AgencyLevel | null;
+  readonly source: AgencySource;
+  readonly domains: number;
+  readonly members: number;
+}
+
+export interface AgencyListFilter {
+  readonly level?: AgencyLevel;
+  /** Case-insensitive substring of the name, organization or one of its domains. */
+  readonly search?: string;
+}
+
+/** Directory agencies (not the unmapped ones) with domain and active-member counts, by name. */
+export function listAgencies(db: Db, filter: AgencyListFilter = {}): AgencyListRow[] {
+  const where: string[] = ["a.source <> 'unmapped'"];
+  const params: string[] = [];
+  if (filter.level) {
+    where.push('a.level = ?');
+    params.push(filter.level);
+  }
+  if (filter.search) {
+    where.push(
+      `(instr(lower(a.name), ?) > 0 OR instr(lower(coalesce(a.organization, '')), ?) > 0
+        OR EXISTS (SELECT 1 FROM agency_domains s WHERE s.agency_id = a.id AND instr(s.domain, ?) > 0))`,
+    );
+    const s = filter.search.toLowerCase();
+    params.push(s, s, s);
+  }
+  return db
+    .prepare<string[], AgencyListRow>(
+      `SELECT a.id, a.name, a.organization, a.level, a.source,
+              (SELECT count(*) FROM agency_domains d WHERE d.agency_id = a.id) AS domains,
+              (SELECT count(*) FROM members m WHERE m.agency_id = a.id AND m.left_on IS NULL) AS members
+         FROM agencies a WHERE ${where.join(' AND ')}
+        ORDER BY a.name COLLATE NOCASE, coalesce(a.organization, '') COLLATE NOCASE`,
+    )
+    .all(...params);
+}
+
+export interface UnmappedRow {
+  readonly domain: string;
+  readonly level: AgencyLevel | null;
+  readonly members: number;
+}
+
+/** Unmapped agencies (registered domains no directory entry covers) with active-member counts, most first. */
+export function listUnmapped(db: Db): UnmappedRow[] {
+  return db
+    .prepare<[], UnmappedRow>(
+      `SELECT a.name AS domain, a.level,
+              (SELECT count(*) FROM members m WHERE m.agency_id = a.id AND m.left_on IS NULL) AS members
+         FROM agencies a WHERE a.source = 'unmapped'
+        ORDER BY members DESC, a.name`,
+    )
+    .all();
+}
