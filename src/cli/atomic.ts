@@ -16,6 +16,7 @@ export class AtomicFile {
     this.target = path.resolve(target);
     const dir = path.dirname(this.target);
     if (!fs.existsSync(dir)) throw new InputError(`${target}: folder ${dir} does not exist`, 'create it first or choose another -o path');
+    removeStaleTemps(this.target);
     this.tmp = path.join(dir, `.${path.basename(this.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       this.fd = fs.openSync(this.tmp, 'wx', 0o644);
@@ -45,6 +46,43 @@ export class AtomicFile {
     }
     fs.rmSync(this.tmp, { force: true });
   }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary siblings of `target` left by a writer that was killed (SIGKILL, power loss)
+ * before it could commit or abort: only files named like ours whose process is gone.
+ */
+export function removeStaleTemps(target: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || processIsAlive(Number(m[1]))) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // not ours to fight over: leave it
+    }
+  }
+  return removed;
 }
 
 /** Writes a whole string atomically. */

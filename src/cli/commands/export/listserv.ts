@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { openResultSink } from '../../output.js';
+import { isoDateOf } from '../../../core/fiscal-year.js';
+import { findGroupByName, groupNames, iterateListservAddresses } from '../../../db/members-read.js';
+
+export interface ExportListservOptions {
+  /** Only current members of this group. */
+  readonly group?: string;
+}
+
+export interface ExportListservResult {
+  readonly addresses: number;
+  readonly file: string | undefined;
+}
+
+const CHUNK = 5000;
+
+/**
+ * Active members' addresses, one per line, sorted, no header: what a mailing-list server
+ * imports. Plain text, not CSV, so addresses are never prefixed or quoted.
+ */
+export async function runExportListserv(opts: ExportListservOptions, ctx: CliContext): Promise<ExportListservResult> {
+  if (ctx.globals.format !== undefined) {
+    throw new UsageError(`--format ${ctx.globals.format} is not offered by export listserv`, 'it always writes one address per line; use aicop export members for csv or json');
+  }
+  const db = ctx.db();
+  let groupId: number | undefined;
+  if (opts.group !== undefined) {
+    const g = findGroupByName(db, opts.group);
+    if (!g) throw new UsageError(`--group ${JSON.stringify(opts.group)}: no such group`, `groups are: ${groupNames(db).join(', ')}`);
+    groupId = g.id;
+  }
+  const sink = openResultSink(ctx);
+  let n = 0;
+  try {
+    let buf = '';
+    for (const email of iterateListservAddresses(db, isoDateOf(ctx.now()), groupId)) {
+      buf += `${email}\n`;
+      if (++n % CHUNK === 0) {
+        sink.write(buf);
+        buf = '';
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        ctx.throwIfInterrupted();
+      }
+    }
+    sink.write(buf);
+    sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  const file = ctx.globals.output === undefined || ctx.globals.output === '-' ? undefined : ctx.globals.output;
+  ctx.info(`exported ${n} address${n === 1 ? '' : 'es'}${file === undefined ? '' : ` to ${file}`}`);
+  return { addresses: n, file };
+}
+
+export function registerExportListserv(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('listserv')
+    .description('export active members\' addresses, one per line, sorted, no header (for a mailing list)')
+    .option('--group <name>', 'only current members of this working group or practice area')
+    .action(async (o: { group?: string }) => {
+      await runExportListserv(o.group !== undefined ? { group: o.group } : {}, ctx);
+    });
+  return withExamples(cmd, 'aicop export listserv -o cop-list.txt', 'aicop export listserv --group "Event Planning" -o event-planning.txt');
+}

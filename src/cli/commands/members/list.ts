@@ -1,0 +1,219 @@
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { openResultSink, renderTable, resolveFormat, type Column, type ResultSink } from '../../output.js';
+import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
+import { isoDateOf } from '../../../core/fiscal-year.js';
+import type { Db } from '../../../db/open.js';
+import {
+  MEMBER_STATUSES,
+  findGroupByName,
+  groupNames,
+  iterateMembers,
+  resolveAgencyFilter,
+  similarAgencyNames,
+  type MemberQuery,
+  type MemberRecord,
+  type MemberStatus,
+} from '../../../db/members-read.js';
+
+/** The filters `members list` and `export members` share, as given on the command line. */
+export interface MemberFilterFlags {
+  readonly status: MemberStatus;
+  readonly agency?: string;
+  readonly group?: string;
+  readonly search?: string;
+}
+
+export function addMemberFilterOptions(cmd: Command, defaultStatus: MemberStatus): Command {
+  return cmd
+    .addOption(new Option('--status <status>', 'active, inactive or all').choices(MEMBER_STATUSES).default(defaultStatus))
+    .option('--agency <agency>', 'only members of this agency: its name, one of its domains, or its id')
+    .option('--group <name>', 'only current members of this working group or practice area')
+    .option('--search <text>', 'only members whose email or name contains this text (case-insensitive)');
+}
+
+export function memberFilterFlags(o: { status: MemberStatus; agency?: string; group?: string; search?: string }): MemberFilterFlags {
+  return {
+    status: o.status,
+    ...(o.agency !== undefined ? { agency: o.agency } : {}),
+    ...(o.group !== undefined ? { group: o.group } : {}),
+    ...(o.search !== undefined ? { search: o.search } : {}),
+  };
+}
+
+/** Turns filter flags into a query, refusing agencies and groups that do not exist (exit 2). */
+export function resolveMemberQuery(db: Db, f: MemberFilterFlags, now: Date): MemberQuery {
+  let agencyIds: number[] | undefined;
+  if (f.agency !== undefined) {
+    const found = resolveAgencyFilter(db, f.agency);
+    if (found.length === 0) {
+      const similar = similarAgencyNames(db, f.agency);
+      throw new UsageError(
+        `--agency ${JSON.stringify(f.agency)}: no agency has this name, domain or id`,
+        similar.length > 0 ? `did you mean: ${similar.join('; ')}?` : 'see the names with: aicop agencies list',
+      );
+    }
+    agencyIds = found.map((a) => a.id);
+  }
+  let groupId: number | undefined;
+  if (f.group !== undefined) {
+    const g = findGroupByName(db, f.group);
+    if (!g) throw new UsageError(`--group ${JSON.stringify(f.group)}: no such group`, `groups are: ${groupNames(db).join(', ')}`);
+    groupId = g.id;
+  }
+  return {
+    status: f.status,
+    today: isoDateOf(now),
+    ...(agencyIds !== undefined ? { agencyIds } : {}),
+    ...(groupId !== undefined ? { groupId } : {}),
+    ...(f.search !== undefined ? { search: f.search.trim() } : {}),
+  };
+}
+
+const splitGroups = (s: string): string[] => (s.length === 0 ? [] : s.split('; '));
+
+/** Every field of a member, in the stable order of CSV headers and JSON keys. */
+export const MEMBER_CSV_COLUMNS: readonly CsvColumn<MemberRecord>[] = [
+  { header: 'email', value: (m) => m.email },
+  { header: 'first_name', value: (m) => m.first_name },
+  { header: 'last_name', value: (m) => m.last_name },
+  { header: 'member_type', value: (m) => m.member_type },
+  { header: 'job_title', value: (m) => m.job_title },
+  { header: 'role_track', value: (m) => m.role_track },
+  { header: 'reported_agency', value: (m) => m.reported_agency },
+  { header: 'domain', value: (m) => m.domain },
+  { header: 'agency', value: (m) => m.agency },
+  { header: 'organization', value: (m) => m.organization },
+  { header: 'level', value: (m) => m.level },
+  { header: 'working_groups', value: (m) => m.working_groups },
+  { header: 'practice_areas', value: (m) => m.practice_areas },
+  { header: 'joined_on', value: (m) => m.joined_on },
+  { header: 'left_on', value: (m) => m.left_on },
+  { header: 'status', value: (m) => m.status },
+  { header: 'created_at', value: (m) => m.created_at },
+  { header: 'updated_at', value: (m) => m.updated_at },
+];
+
+/** A member as JSON: the CSV fields, with groups as arrays. */
+export function memberJson(m: MemberRecord): Record<string, string | null | string[]> {
+  return {
+    email: m.email,
+    first_name: m.first_name,
+    last_name: m.last_name,
+    member_type: m.member_type,
+    job_title: m.job_title,
+    role_track: m.role_track,
+    reported_agency: m.reported_agency,
+    domain: m.domain,
+    agency: m.agency,
+    organization: m.organization,
+    level: m.level,
+    working_groups: splitGroups(m.working_groups),
+    practice_areas: splitGroups(m.practice_areas),
+    joined_on: m.joined_on,
+    left_on: m.left_on,
+    status: m.status,
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+  };
+}
+
+export interface StreamOptions {
+  readonly raw: boolean;
+  readonly bom: boolean;
+}
+
+/** Rows between two yields to the event loop, so Ctrl-C / SIGTERM can stop a long export. */
+const YIELD_EVERY = 5000;
+
+/**
+ * Writes members to a sink as CSV or a JSON array, streaming; checks for Ctrl-C between chunks
+ * (the caller aborts the sink, so an -o file is never left half-written). Returns the count.
+ */
+export async function streamMembers(ctx: CliContext, sink: ResultSink, rows: Iterable<MemberRecord>, format: 'csv' | 'json', opts: StreamOptions): Promise<number> {
+  let n = 0;
+  const pause = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    ctx.throwIfInterrupted();
+  };
+  if (format === 'csv') {
+    const w = new CsvWriter(MEMBER_CSV_COLUMNS, { raw: opts.raw, bom: opts.bom }, (s) => sink.write(s));
+    for (const m of rows) {
+      w.row(m);
+      if (++n % YIELD_EVERY === 0) await pause();
+    }
+    return w.end();
+  }
+  let buf = opts.bom ? '\uFEFF[' : '[';
+  for (const m of rows) {
+    buf += `${n === 0 ? '\n' : ',\n'}  ${JSON.stringify(memberJson(m))}`;
+    if (++n % 1000 === 0) {
+      sink.write(buf);
+      buf = '';
+      if (n % YIELD_EVERY === 0) await pause();
+    }
+  }
+  sink.write(`${buf}${n === 0 ? ']' : '\n]'}\n`);
+  return n;
+}
+
+export type MembersListOptions = MemberFilterFlags;
+
+export interface MembersListResult {
+  readonly format: 'table' | 'csv' | 'json';
+  readonly count: number;
+}
+
+const fullName = (m: MemberRecord) => [m.first_name, m.last_name].filter((s) => s !== null && s !== '').join(' ');
+
+const TABLE: readonly Column<MemberRecord>[] = [
+  { header: 'email', value: (m) => m.email },
+  { header: 'name', value: fullName },
+  { header: 'agency', value: (m) => m.agency },
+  { header: 'type', value: (m) => m.member_type },
+  { header: 'working groups', value: (m) => m.working_groups },
+  { header: 'joined', value: (m) => m.joined_on },
+  { header: 'status', value: (m) => m.status },
+];
+
+export async function runMembersList(opts: MembersListOptions, ctx: CliContext): Promise<MembersListResult> {
+  const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
+  const db = ctx.db();
+  const q = resolveMemberQuery(db, opts, ctx.now());
+  if (format === 'table') {
+    const rows = [...iterateMembers(db, q)];
+    if (rows.length === 0) {
+      ctx.info('no members match');
+      return { format, count: 0 };
+    }
+    const sink = openResultSink(ctx);
+    sink.write(renderTable(ctx, rows, TABLE));
+    sink.commit();
+    ctx.info(`${rows.length} member${rows.length === 1 ? '' : 's'}`);
+    return { format, count: rows.length };
+  }
+  const sink = openResultSink(ctx);
+  try {
+    const count = await streamMembers(ctx, sink, iterateMembers(db, q), format, { raw: false, bom: false });
+    sink.commit();
+    return { format, count };
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+export function registerMembersList(noun: Command, ctx: CliContext): Command {
+  const cmd = noun.command('list').description('list members (active by default) with their agency and working groups; csv when piped');
+  addMemberFilterOptions(cmd, 'active').action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string }) => {
+    await runMembersList(memberFilterFlags(o), ctx);
+  });
+  return withExamples(
+    cmd,
+    'aicop members list',
+    'aicop members list --agency nasa.gov --group "Event Planning"',
+    'aicop members list --status all --search smith --format json',
+  );
+}

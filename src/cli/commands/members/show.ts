@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { InputError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { emit, resolveFormat } from '../../output.js';
+import { isoDateOf } from '../../../core/fiscal-year.js';
+import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
+import { memberJson } from './list.js';
+
+export interface MembersShowOptions {
+  readonly email: string;
+}
+
+/** Same normalisation as import: trimmed, lower-cased, trailing dot of the domain dropped. */
+export function normaliseEmailArg(raw: string): string {
+  return raw.trim().toLowerCase().replace(/\.$/, '');
+}
+
+const KIND: Record<string, string> = { working_group: 'working group', practice_area: 'practice area' };
+
+/** The readable record shown on a terminal (and when piped without --format json). */
+export function renderMemberDetail(d: MemberDetail): string {
+  const m = d.member;
+  const name = [m.first_name, m.last_name].filter((s) => s !== null && s !== '').join(' ');
+  const agencyBits = [m.organization, m.level ?? (d.agency_source === 'unmapped' ? 'unmapped' : null)].filter((s): s is string => s !== null && s !== '');
+  const fields: [string, string][] = [
+    ['email', m.email],
+    ['name', name === '' ? '-' : name],
+    ['status', m.status === 'active' ? `active (joined ${m.joined_on})` : `inactive (joined ${m.joined_on}, left ${m.left_on ?? '?'})`],
+    ['type', m.member_type],
+    ['job title', m.job_title ?? '-'],
+    ['role track', m.role_track ?? '-'],
+    ['agency', m.agency === null ? '-' : `${m.agency}${agencyBits.length > 0 ? ` (${agencyBits.join('; ')})` : ''}`],
+    ['domain', m.domain],
+    ['reported agency', m.reported_agency ?? '-'],
+    ['working groups', m.working_groups === '' ? '-' : m.working_groups],
+    ['practice areas', m.practice_areas === '' ? '-' : m.practice_areas],
+    ['created', m.created_at],
+    ['updated', m.updated_at],
+  ];
+  const width = Math.max(...fields.map(([k]) => k.length)) + 1;
+  const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
+  lines.push('', 'group history:');
+  if (d.groups.length === 0) lines.push('  none');
+  for (const g of d.groups) {
+    const when = g.removed_on === null ? `since ${g.assigned_on}` : `${g.assigned_on} to ${g.removed_on}`;
+    lines.push(`  ${g.removed_on === null ? 'current' : 'past   '}  ${g.group} (${KIND[g.kind] ?? g.kind}), ${when}, ${g.source}`);
+  }
+  lines.push('', 'imports that touched this member:');
+  if (d.imports.length === 0) lines.push('  none');
+  for (const b of d.imports) {
+    lines.push(`  #${b.id}  ${b.started_at}  ${b.kind}  ${b.file_name}  by ${b.imported_by}${b.status === 'undone' ? '  (undone)' : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): MemberDetail {
+  const format = resolveFormat(ctx, ['table', 'json'] as const, 'table');
+  const email = normaliseEmailArg(opts.email);
+  const detail = getMemberDetail(ctx.db(), email, isoDateOf(ctx.now()));
+  if (!detail) {
+    throw new InputError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
+  }
+  if (format === 'json') {
+    const json = { ...memberJson(detail.member), groups: detail.groups, imports: detail.imports };
+    emit(ctx, `${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    emit(ctx, renderMemberDetail(detail));
+  }
+  return detail;
+}
+
+export function registerMembersShow(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('show')
+    .description('show one member: agency, current and past groups, and the imports that touched it')
+    .argument('<email>', 'the member\'s address (any case)')
+    .action((email: string) => {
+      runMembersShow({ email }, ctx);
+    });
+  return withExamples(cmd, 'aicop members show jane.doe@nih.gov', 'aicop members show jane.doe@nih.gov --format json');
+}
