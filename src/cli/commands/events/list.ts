@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
+import { toCsv, type CsvColumn } from '../../../csv/write.js';
+import { EVENT_TYPES, parseEventType, type EventType, type Track } from '../../../core/events.js';
+import { parseFyArg } from '../../../core/fiscal-year.js';
+import { summarizeScores } from '../../../core/satisfaction.js';
+import { listEventSummaries } from '../../../db/events-repo.js';
+
+export interface EventsListOptions {
+  /** Fiscal year to list; undefined lists every event. */
+  readonly fiscalYear: number | undefined;
+  readonly types: readonly EventType[];
+}
+
+/** One event as `events list` shows it (JSON keys as named here). */
+export interface EventListItem {
+  readonly id: string;
+  readonly held_on: string;
+  readonly fiscal_year: number;
+  readonly type: EventType;
+  readonly title: string;
+  readonly track: Track | null;
+  readonly host: string | null;
+  readonly government_wide: boolean;
+  readonly registrations: number;
+  readonly attendances: number;
+  readonly responses: number;
+  readonly mean_satisfaction: number | null;
+}
+
+export interface EventsListResult {
+  readonly events: readonly EventListItem[];
+}
+
+/** Parses --fy and --type values into options (usage errors name the bad value). */
+export function parseEventsListOptions(raw: { fy?: string; type?: readonly string[] }, now: Date): EventsListOptions {
+  let fiscalYear: number | undefined;
+  if (raw.fy !== undefined) {
+    try {
+      fiscalYear = parseFyArg(raw.fy, now);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const types: EventType[] = [];
+  for (const t of (raw.type ?? []).flatMap((v) => v.split(','))) {
+    if (t.trim() === '') continue;
+    const type = parseEventType(t);
+    if (type === null) throw new UsageError(`--type ${JSON.stringify(t.trim())} is not an event type`, `choose among: ${EVENT_TYPES.join(', ')}`);
+    if (!types.includes(type)) types.push(type);
+  }
+  return { fiscalYear, types };
+}
+
+export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsListResult {
+  const rows = listEventSummaries(ctx.db(), { fiscalYear: opts.fiscalYear, types: opts.types });
+  const events = rows.map((r): EventListItem => ({
+    id: r.id,
+    held_on: r.held_on,
+    fiscal_year: r.fiscal_year,
+    type: r.type,
+    title: r.title,
+    track: r.track,
+    host: r.host,
+    government_wide: r.government_wide === 1,
+    registrations: r.registrations,
+    attendances: r.attendances,
+    responses: r.responses,
+    mean_satisfaction: summarizeScores({ satisfaction: { 1: r.s1, 2: r.s2, 3: r.s3, 4: r.s4, 5: r.s5 } }).mean,
+  }));
+  return { events };
+}
+
+const mean = (e: EventListItem): string => (e.mean_satisfaction === null ? '' : e.mean_satisfaction.toFixed(2));
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+const TABLE: readonly Column<EventListItem>[] = [
+  { header: 'id', value: (e) => e.id },
+  { header: 'held_on', value: (e) => e.held_on },
+  { header: 'fy', value: (e) => e.fiscal_year },
+  { header: 'type', value: (e) => e.type },
+  { header: 'title', value: (e) => e.title },
+  { header: 'track', value: (e) => e.track },
+  { header: 'gov_wide', value: (e) => yesNo(e.government_wide) },
+  { header: 'registered', value: (e) => e.registrations, align: 'right' },
+  { header: 'attended', value: (e) => e.attendances, align: 'right' },
+  { header: 'responses', value: (e) => e.responses, align: 'right' },
+  { header: 'mean_sat', value: mean, align: 'right' },
+];
+
+const CSV: readonly CsvColumn<EventListItem>[] = [
+  { header: 'id', value: (e) => e.id },
+  { header: 'held_on', value: (e) => e.held_on },
+  { header: 'fiscal_year', value: (e) => e.fiscal_year, numeric: true },
+  { header: 'type', value: (e) => e.type },
+  { header: 'title', value: (e) => e.title },
+  { header: 'track', value: (e) => e.track },
+  { header: 'host', value: (e) => e.host },
+  { header: 'government_wide', value: (e) => yesNo(e.government_wide) },
+  { header: 'registrations', value: (e) => e.registrations, numeric: true },
+  { header: 'attendances', value: (e) => e.attendances, numeric: true },
+  { header: 'responses', value: (e) => e.responses, numeric: true },
+  { header: 'mean_satisfaction', value: mean, numeric: true },
+];
+
+export function renderEventsList(result: EventsListResult, ctx: CliContext): void {
+  const format = resolveFormat(ctx, ['table', 'csv', 'json'], 'csv');
+  if (format === 'json') emit(ctx, `${JSON.stringify(result.events, null, 2)}\n`);
+  else if (format === 'csv') emit(ctx, toCsv(result.events, CSV));
+  else if (result.events.length === 0) ctx.info('no events match (import some with: aicop import events <file>)');
+  else emit(ctx, renderTable(ctx, result.events, TABLE));
+}
+
+export function registerEventsList(parent: Command, ctx: CliContext): Command {
+  const cmd = parent
+    .command('list')
+    .description('list events with registrations, attendances, survey responses and mean satisfaction')
+    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous')
+    .option('--type <type...>', `only these event types (${EVENT_TYPES.join(', ')})`)
+    .action((raw: { fy?: string; type?: string[] }) => {
+      const opts = parseEventsListOptions(raw, ctx.now());
+      renderEventsList(runEventsList(opts, ctx), ctx);
+    });
+  return withExamples(cmd, 'aicop events list --fy 2023', 'aicop events list --fy current --type training --format json');
+}

@@ -1,0 +1,136 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { openResultSink, resolveFormat } from '../../output.js';
+import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
+import { parseFyArg } from '../../../core/fiscal-year.js';
+import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
+
+export interface ExportAttendanceOptions {
+  /** Only attendance at events held in this fiscal year; undefined exports every year. */
+  readonly fiscalYear: number | undefined;
+  /** Do not neutralise formula-like cells. */
+  readonly raw: boolean;
+  /** Start the CSV with a UTF-8 byte order mark (for Excel). */
+  readonly bom: boolean;
+}
+
+export interface ExportAttendanceResult {
+  readonly rows: number;
+  readonly format: 'csv' | 'json';
+}
+
+/** One exported line; JSON uses the same keys as the CSV header. */
+export interface AttendanceExportItem {
+  readonly event_id: string;
+  readonly held_on: string;
+  readonly fiscal_year: number;
+  readonly type: string;
+  readonly title: string;
+  readonly track: string | null;
+  readonly host: string | null;
+  readonly government_wide: boolean;
+  readonly email: string;
+  readonly member: boolean;
+  readonly registered: boolean;
+  readonly attended: boolean;
+  readonly satisfaction: number | null;
+  readonly nps: number | null;
+  readonly comment: string | null;
+}
+
+function toItem(r: AttendanceExportRow): AttendanceExportItem {
+  return {
+    event_id: r.event_id,
+    held_on: r.held_on,
+    fiscal_year: r.fiscal_year,
+    type: r.type,
+    title: r.title,
+    track: r.track,
+    host: r.host,
+    government_wide: r.government_wide === 1,
+    email: r.email,
+    member: r.member === 1,
+    registered: r.registered === 1,
+    attended: r.attended === 1,
+    satisfaction: r.satisfaction,
+    nps: r.nps,
+    comment: r.comment,
+  };
+}
+
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+/** The stable machine header of the attendance export. */
+export const ATTENDANCE_EXPORT_COLUMNS: readonly CsvColumn<AttendanceExportItem>[] = [
+  { header: 'event_id', value: (r) => r.event_id },
+  { header: 'held_on', value: (r) => r.held_on },
+  { header: 'fiscal_year', value: (r) => r.fiscal_year, numeric: true },
+  { header: 'type', value: (r) => r.type },
+  { header: 'title', value: (r) => r.title },
+  { header: 'track', value: (r) => r.track },
+  { header: 'host', value: (r) => r.host },
+  { header: 'government_wide', value: (r) => yesNo(r.government_wide) },
+  { header: 'email', value: (r) => r.email },
+  { header: 'member', value: (r) => yesNo(r.member) },
+  { header: 'registered', value: (r) => yesNo(r.registered) },
+  { header: 'attended', value: (r) => yesNo(r.attended) },
+  { header: 'satisfaction', value: (r) => r.satisfaction, numeric: true },
+  { header: 'nps', value: (r) => r.nps, numeric: true },
+  { header: 'comment', value: (r) => r.comment },
+];
+
+export function parseExportAttendanceOptions(raw: { fy?: string; raw?: boolean; bom?: boolean }, now: Date): ExportAttendanceOptions {
+  let fiscalYear: number | undefined;
+  if (raw.fy !== undefined) {
+    try {
+      fiscalYear = parseFyArg(raw.fy, now);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  return { fiscalYear, raw: raw.raw ?? false, bom: raw.bom ?? false };
+}
+
+/** Streams one row per attendance record, with its event's fields, to stdout or the -o file. */
+export function runExportAttendance(opts: ExportAttendanceOptions, ctx: CliContext): ExportAttendanceResult {
+  const format = resolveFormat(ctx, ['csv', 'json'], 'csv');
+  const rows = iterateAttendanceExport(ctx.db(), { fiscalYear: opts.fiscalYear });
+  const sink = openResultSink(ctx);
+  let count = 0;
+  try {
+    if (format === 'csv') {
+      const w = new CsvWriter(ATTENDANCE_EXPORT_COLUMNS, { raw: opts.raw, bom: opts.bom }, (s) => sink.write(s));
+      for (const r of rows) w.row(toItem(r));
+      count = w.end();
+    } else {
+      sink.write('[');
+      for (const r of rows) {
+        sink.write(`${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(toItem(r))}`);
+        count++;
+      }
+      sink.write(count === 0 ? ']\n' : '\n]\n');
+    }
+    sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  const scope = opts.fiscalYear === undefined ? 'all fiscal years' : `FY ${opts.fiscalYear}`;
+  ctx.info(`exported ${count} attendance ${count === 1 ? 'row' : 'rows'} (${scope})`);
+  return { rows: count, format };
+}
+
+export function registerExportAttendance(parent: Command, ctx: CliContext): Command {
+  const cmd = parent
+    .command('attendance')
+    .description('export one row per registration/attendance with its event (csv or json)')
+    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)')
+    .option('--raw', 'do not neutralise spreadsheet formulas (cells starting with = + - @)', false)
+    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
+    .action((raw: { fy?: string; raw: boolean; bom: boolean }) => {
+      runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
+    });
+  return withExamples(cmd, 'aicop export attendance --fy 2023 -o attendance-fy2023.csv', 'aicop export attendance --fy previous --format json');
+}

@@ -1,0 +1,212 @@
+/**
+ * Validation of event and attendance CSV rows (SPEC §7): raw text in, a normalised record or a
+ * reject reason with a detail out. Pure; the database checks (does the event exist, is the
+ * attendee a member) are passed in as functions.
+ */
+import { checkEmail } from './email.js';
+import type { RejectReason } from './reasons.js';
+import { parseDate } from './dates.js';
+
+export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const TRACKS = ['Acquisition', 'Leadership', 'Technical'] as const;
+export type Track = (typeof TRACKS)[number];
+
+/** A rejected row: the reason code stored in import_rejects and a sentence for the user. */
+export interface RowReject {
+  readonly ok: false;
+  readonly reason: RejectReason;
+  readonly detail: string;
+}
+
+export type Validated<T> = { readonly ok: true; readonly record: T } | RowReject;
+
+/** The fields of an events file and the header names each may appear under. */
+export const EVENT_FIELDS = {
+  id: ['id', 'event id', 'event_id', 'event', 'key', 'code'],
+  title: ['title', 'event title', 'name', 'event name'],
+  type: ['type', 'event type', 'kind', 'format'],
+  held_on: ['held on', 'held_on', 'date', 'event date', 'held'],
+  track: ['track', 'role track'],
+  host: ['host', 'hosted by', 'organizer', 'organiser'],
+  government_wide: ['government wide', 'government_wide', 'gov wide', 'governmentwide'],
+} as const satisfies Record<string, readonly string[]>;
+export type EventField = keyof typeof EVENT_FIELDS;
+export const REQUIRED_EVENT_FIELDS: readonly EventField[] = ['id', 'title', 'type', 'held_on'];
+
+/** The fields of an attendance file and their header names. */
+export const ATTENDANCE_FIELDS = {
+  event_id: ['event id', 'event_id', 'event', 'event key'],
+  email: ['email', 'e-mail', 'email address', 'work email', 'mail'],
+  registered: ['registered', 'registration', 'registered?'],
+  attended: ['attended', 'attendance', 'present', 'attended?'],
+  satisfaction: ['satisfaction', 'score', 'rating', 'csat', 'satisfaction score'],
+  nps: ['nps', 'recommend', 'likely to recommend', 'nps score'],
+  comment: ['comment', 'comments', 'feedback'],
+} as const satisfies Record<string, readonly string[]>;
+export type AttendanceField = keyof typeof ATTENDANCE_FIELDS;
+/** event_id is required unless `--event <id>` gives it for the whole file. */
+export const REQUIRED_ATTENDANCE_FIELDS: readonly AttendanceField[] = ['event_id', 'email'];
+
+/** A validated events row, ready to upsert. */
+export interface EventRecord {
+  readonly id: string;
+  readonly title: string;
+  readonly type: EventType;
+  readonly heldOn: string;
+  readonly track: Track | null;
+  readonly host: string | null;
+  readonly governmentWide: boolean;
+}
+
+/** A validated attendance row, ready to upsert. */
+export interface AttendanceRecord {
+  readonly eventId: string;
+  readonly email: string;
+  readonly registered: boolean;
+  readonly attended: boolean;
+  readonly satisfaction: number | null;
+  readonly nps: number | null;
+  readonly comment: string | null;
+}
+
+export type RawRow<F extends string> = Readonly<Partial<Record<F, string | undefined>>>;
+
+const reject = (reason: RejectReason, detail: string): RowReject => ({ ok: false, reason, detail });
+
+/** Lower-case, every run of non-letters/digits becomes one `_`, trimmed of `_`. */
+function slug(s: string): string {
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Friendly spellings people type in spreadsheets, keyed by slug. */
+const TYPE_ALIASES: Readonly<Record<string, EventType>> = {
+  community_meeting: 'community_meeting',
+  community_meetings: 'community_meeting',
+  meeting: 'community_meeting',
+  monthly_meeting: 'community_meeting',
+  monthly_community_meeting: 'community_meeting',
+  cop_meeting: 'community_meeting',
+  cm: 'community_meeting',
+  training: 'training',
+  trainings: 'training',
+  training_series: 'training',
+  training_session: 'training',
+  course: 'training',
+  class: 'training',
+  challenge: 'challenge',
+  challenges: 'challenge',
+  applied_ai_challenge: 'challenge',
+  ai_challenge: 'challenge',
+  hackathon: 'challenge',
+  competition: 'challenge',
+  workshop: 'workshop',
+  workshops: 'workshop',
+  webinar: 'webinar',
+  webinars: 'webinar',
+  web_seminar: 'webinar',
+  online_seminar: 'webinar',
+};
+
+/** The event type a cell names ("Community Meeting", "community-meeting", "Webinar"), or null. */
+export function parseEventType(raw: string): EventType | null {
+  return TYPE_ALIASES[slug(raw)] ?? null;
+}
+
+/** The track a cell names, case-insensitively, or null. */
+export function parseTrack(raw: string): Track | null {
+  const s = raw.trim().toLowerCase();
+  return TRACKS.find((t) => t.toLowerCase() === s) ?? null;
+}
+
+const TRUE_WORDS = new Set(['yes', 'y', 'true', '1', 't']);
+const FALSE_WORDS = new Set(['no', 'n', 'false', '0', 'f']);
+
+/** yes/no/true/false/1/0/y/n (any case) → boolean; blank → `fallback`; anything else → undefined. */
+export function parseYesNo(raw: string | undefined, fallback: boolean): boolean | undefined {
+  const s = (raw ?? '').trim().toLowerCase();
+  if (s === '') return fallback;
+  if (TRUE_WORDS.has(s)) return true;
+  if (FALSE_WORDS.has(s)) return false;
+  return undefined;
+}
+
+/** An integer in [min, max] written as digits; blank → null; anything else → undefined. */
+export function parseScore(raw: string | undefined, min: number, max: number): number | null | undefined {
+  const s = (raw ?? '').trim();
+  if (s === '') return null;
+  if (!/^\d{1,3}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= min && n <= max ? n : undefined;
+}
+
+const text = (raw: string | undefined): string => (raw ?? '').trim();
+const optional = (raw: string | undefined): string | null => {
+  const s = text(raw);
+  return s === '' ? null : s;
+};
+const show = (raw: string | undefined): string => JSON.stringify(text(raw));
+
+/** Validates one events row. */
+export function validateEventRow(row: RawRow<EventField>): Validated<EventRecord> {
+  const id = text(row.id);
+  if (id === '') return reject('bad_value', 'the event id is empty (every event needs its own key, e.g. 2023-09-CM)');
+  const title = text(row.title);
+  if (title === '') return reject('bad_value', `event ${id}: the title is empty`);
+  const type = parseEventType(row.type ?? '');
+  if (type === null) return reject('bad_value', `event ${id}: type ${show(row.type)} is not one of ${EVENT_TYPES.join(', ')}`);
+  const rawDate = text(row.held_on);
+  if (rawDate === '') return reject('bad_date', `event ${id}: the date (held_on) is empty`);
+  const heldOn = parseDate(rawDate);
+  if (heldOn === null) return reject('bad_date', `event ${id}: date ${show(rawDate)} is not a date (use YYYY-MM-DD or M/D/YYYY)`);
+  let track: Track | null = null;
+  if (text(row.track) !== '') {
+    track = parseTrack(row.track ?? '');
+    if (track === null) return reject('bad_value', `event ${id}: track ${show(row.track)} is not one of ${TRACKS.join(', ')}`);
+  }
+  const governmentWide = parseYesNo(row.government_wide, false);
+  if (governmentWide === undefined) return reject('bad_value', `event ${id}: government_wide ${show(row.government_wide)} is not yes or no`);
+  return { ok: true, record: { id, title, type, heldOn, track, host: optional(row.host), governmentWide } };
+}
+
+/**
+ * Validates one attendance row. `defaultEventId` is the `--event` value (used when the row has
+ * no event_id); `eventExists` asks the database. Attendees need not be members nor eligible:
+ * only the address's syntax matters.
+ */
+export function validateAttendanceRow(
+  row: RawRow<AttendanceField>,
+  opts: { readonly defaultEventId?: string | undefined; readonly eventExists: (id: string) => boolean },
+): Validated<AttendanceRecord> {
+  const eventId = text(row.event_id) || (opts.defaultEventId ?? '');
+  if (eventId === '') return reject('unknown_event', 'the event_id is empty (name the event, or pass --event <id> for the whole file)');
+  if (opts.defaultEventId !== undefined && text(row.event_id) !== '' && text(row.event_id) !== opts.defaultEventId) {
+    return reject('bad_value', `event_id ${show(row.event_id)} differs from --event ${opts.defaultEventId}`);
+  }
+  const mail = checkEmail(row.email ?? '');
+  if (!mail.ok && (mail.reason === 'missing_email' || mail.reason === 'invalid_syntax' || mail.reason === 'non_ascii_domain')) {
+    return reject(mail.reason, mail.detail);
+  }
+  const email = mail.email;
+  if (!opts.eventExists(eventId)) {
+    return reject('unknown_event', `event ${show(eventId)} is not in the database (import it first: aicop import events <file>)`);
+  }
+  const registered = parseYesNo(row.registered, true);
+  if (registered === undefined) return reject('bad_value', `${email}: registered ${show(row.registered)} is not yes or no`);
+  const satisfaction = parseScore(row.satisfaction, 1, 5);
+  if (satisfaction === undefined) return reject('bad_value', `${email}: satisfaction ${show(row.satisfaction)} is not a whole number from 1 to 5 (leave it blank for no response)`);
+  const nps = parseScore(row.nps, 0, 10);
+  if (nps === undefined) return reject('bad_value', `${email}: nps ${show(row.nps)} is not a whole number from 0 to 10 (leave it blank for no response)`);
+  // A survey answer implies attendance when the attended cell is blank.
+  const attended = parseYesNo(row.attended, satisfaction !== null || nps !== null);
+  if (attended === undefined) return reject('bad_value', `${email}: attended ${show(row.attended)} is not yes or no`);
+  if (!attended && (satisfaction !== null || nps !== null)) {
+    return reject('bad_value', `${email}: a satisfaction or nps score is given but attended is no`);
+  }
+  return { ok: true, record: { eventId, email, registered, attended, satisfaction, nps, comment: optional(row.comment) } };
+}

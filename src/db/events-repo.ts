@@ -1,0 +1,257 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './open.js';
+import type { AttendanceRecord, EventRecord, EventType, Track } from '../core/events.js';
+
+/** An events row as stored. */
+export interface EventRow {
+  readonly id: string;
+  readonly title: string;
+  readonly type: EventType;
+  readonly held_on: string;
+  readonly track: Track | null;
+  readonly host: string | null;
+  readonly government_wide: 0 | 1;
+  readonly created_batch: number | null;
+  readonly updated_batch: number | null;
+}
+
+/** An attendance row as stored. */
+export interface AttendanceRow {
+  readonly event_id: string;
+  readonly email: string;
+  readonly member_id: number | null;
+  readonly registered: 0 | 1;
+  readonly attended: 0 | 1;
+  readonly satisfaction: number | null;
+  readonly nps: number | null;
+  readonly comment: string | null;
+  readonly created_batch: number | null;
+  readonly updated_batch: number | null;
+}
+
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+/** What an upsert did, with the row as it was before (null when added) for undo. */
+export interface UpsertResult<R> {
+  readonly outcome: UpsertOutcome;
+  readonly before: R | null;
+}
+
+export interface EventsRepo {
+  eventExists(id: string): boolean;
+  getEvent(id: string): EventRow | undefined;
+  getAttendance(eventId: string, email: string): AttendanceRow | undefined;
+  /** Inserts the event or updates it when a field differs; `batchId` marks the change. */
+  upsertEvent(rec: EventRecord, batchId: number | null): UpsertResult<EventRow>;
+  /**
+   * Inserts or updates one (event, email) row, linking member_id when the address is a
+   * member's. Re-importing the same row updates it, never duplicates it.
+   */
+  upsertAttendance(rec: AttendanceRecord, batchId: number | null): UpsertResult<AttendanceRow>;
+}
+
+const repos = new WeakMap<Db, EventsRepo>();
+
+/** The events repository of a connection; its statements are prepared once per connection. */
+export function eventsRepo(db: Db): EventsRepo {
+  let repo = repos.get(db);
+  if (repo === undefined) {
+    repo = createEventsRepo(db);
+    repos.set(db, repo);
+  }
+  return repo;
+}
+
+function createEventsRepo(db: Db): EventsRepo {
+  const exists = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
+  const getEvent = db.prepare('SELECT id, title, type, held_on, track, host, government_wide, created_batch, updated_batch FROM events WHERE id = ?') as Statement<[string], EventRow>;
+  const insertEvent = db.prepare(
+    'INSERT INTO events (id, title, type, held_on, track, host, government_wide, created_batch, updated_batch) VALUES (@id, @title, @type, @held_on, @track, @host, @government_wide, @batch, @batch)',
+  );
+  const updateEvent = db.prepare(
+    'UPDATE events SET title = @title, type = @type, held_on = @held_on, track = @track, host = @host, government_wide = @government_wide, updated_batch = @batch WHERE id = @id',
+  );
+  const getAttendance = db.prepare(
+    'SELECT event_id, email, member_id, registered, attended, satisfaction, nps, comment, created_batch, updated_batch FROM attendance WHERE event_id = ? AND email = ?',
+  ) as Statement<[string, string], AttendanceRow>;
+  const memberId = db.prepare('SELECT id FROM members WHERE email = ?').pluck() as Statement<[string], number>;
+  const insertAttendance = db.prepare(
+    `INSERT INTO attendance (event_id, email, member_id, registered, attended, satisfaction, nps, comment, created_batch, updated_batch)
+     VALUES (@event_id, @email, @member_id, @registered, @attended, @satisfaction, @nps, @comment, @batch, @batch)`,
+  );
+  const updateAttendance = db.prepare(
+    `UPDATE attendance SET member_id = @member_id, registered = @registered, attended = @attended, satisfaction = @satisfaction,
+       nps = @nps, comment = @comment, updated_batch = @batch WHERE event_id = @event_id AND email = @email`,
+  );
+
+  return {
+    eventExists: (id) => exists.get(id) !== undefined,
+    getEvent: (id) => getEvent.get(id),
+    getAttendance: (eventId, email) => getAttendance.get(eventId, email),
+    upsertEvent(rec, batchId) {
+      const params = {
+        id: rec.id,
+        title: rec.title,
+        type: rec.type,
+        held_on: rec.heldOn,
+        track: rec.track,
+        host: rec.host,
+        government_wide: rec.governmentWide ? 1 : 0,
+        batch: batchId,
+      };
+      const before = getEvent.get(rec.id);
+      if (before === undefined) {
+        insertEvent.run(params);
+        return { outcome: 'added', before: null };
+      }
+      const same =
+        before.title === params.title &&
+        before.type === params.type &&
+        before.held_on === params.held_on &&
+        before.track === params.track &&
+        before.host === params.host &&
+        before.government_wide === params.government_wide;
+      if (same) return { outcome: 'unchanged', before };
+      updateEvent.run(params);
+      return { outcome: 'updated', before };
+    },
+    upsertAttendance(rec, batchId) {
+      const params = {
+        event_id: rec.eventId,
+        email: rec.email,
+        member_id: memberId.get(rec.email) ?? null,
+        registered: rec.registered ? 1 : 0,
+        attended: rec.attended ? 1 : 0,
+        satisfaction: rec.satisfaction,
+        nps: rec.nps,
+        comment: rec.comment,
+        batch: batchId,
+      };
+      const before = getAttendance.get(rec.eventId, rec.email);
+      if (before === undefined) {
+        insertAttendance.run(params);
+        return { outcome: 'added', before: null };
+      }
+      const same =
+        before.member_id === params.member_id &&
+        before.registered === params.registered &&
+        before.attended === params.attended &&
+        before.satisfaction === params.satisfaction &&
+        before.nps === params.nps &&
+        before.comment === params.comment;
+      if (same) return { outcome: 'unchanged', before };
+      updateAttendance.run(params);
+      return { outcome: 'updated', before };
+    },
+  };
+}
+
+/**
+ * Links attendance rows to members by email where not linked yet (for attendees who became
+ * members after their event was imported). Returns the number of rows linked.
+ */
+export function linkAttendanceToMembers(db: Db): number {
+  return db
+    .prepare('UPDATE attendance SET member_id = (SELECT m.id FROM members m WHERE m.email = attendance.email) WHERE member_id IS NULL AND email IN (SELECT email FROM members)')
+    .run().changes;
+}
+
+/** One line of `events list`: the event and its per-score tallies. */
+export interface EventSummaryRow {
+  readonly id: string;
+  readonly held_on: string;
+  readonly fiscal_year: number;
+  readonly type: EventType;
+  readonly title: string;
+  readonly track: Track | null;
+  readonly host: string | null;
+  readonly government_wide: 0 | 1;
+  readonly registrations: number;
+  readonly attendances: number;
+  /** Attendees who are members (linked by email). */
+  readonly member_attendances: number;
+  readonly responses: number;
+  readonly s1: number;
+  readonly s2: number;
+  readonly s3: number;
+  readonly s4: number;
+  readonly s5: number;
+  readonly nps_responses: number;
+  readonly nps_promoters: number;
+  readonly nps_detractors: number;
+}
+
+export interface EventFilter {
+  /** Only events held in this fiscal year. */
+  readonly fiscalYear?: number | undefined;
+  readonly types?: readonly EventType[] | undefined;
+}
+
+function where(filter: EventFilter): { sql: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.fiscalYear !== undefined) {
+    clauses.push('e.fiscal_year = ?');
+    params.push(filter.fiscalYear);
+  }
+  if (filter.types !== undefined && filter.types.length > 0) {
+    clauses.push(`e.type IN (${filter.types.map(() => '?').join(', ')})`);
+    params.push(...filter.types);
+  }
+  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** Events with registrations, attendances and satisfaction tallies, oldest first. */
+export function listEventSummaries(db: Db, filter: EventFilter = {}): EventSummaryRow[] {
+  const w = where(filter);
+  const sql = `
+    SELECT e.id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.host, e.government_wide,
+      coalesce(sum(a.registered), 0) AS registrations,
+      coalesce(sum(a.attended), 0) AS attendances,
+      coalesce(sum(a.attended AND a.member_id IS NOT NULL), 0) AS member_attendances,
+      count(a.satisfaction) AS responses,
+      coalesce(sum(a.satisfaction = 1), 0) AS s1,
+      coalesce(sum(a.satisfaction = 2), 0) AS s2,
+      coalesce(sum(a.satisfaction = 3), 0) AS s3,
+      coalesce(sum(a.satisfaction = 4), 0) AS s4,
+      coalesce(sum(a.satisfaction = 5), 0) AS s5,
+      count(a.nps) AS nps_responses,
+      coalesce(sum(a.nps >= 9), 0) AS nps_promoters,
+      coalesce(sum(a.nps <= 6), 0) AS nps_detractors
+    FROM events e LEFT JOIN attendance a ON a.event_id = e.id
+    ${w.sql}
+    GROUP BY e.id
+    ORDER BY e.held_on, e.id`;
+  return db.prepare(sql).all(...w.params) as EventSummaryRow[];
+}
+
+/** One line of `export attendance`: an attendance row with its event's fields. */
+export interface AttendanceExportRow {
+  readonly event_id: string;
+  readonly held_on: string;
+  readonly fiscal_year: number;
+  readonly type: EventType;
+  readonly title: string;
+  readonly track: Track | null;
+  readonly host: string | null;
+  readonly government_wide: 0 | 1;
+  readonly email: string;
+  readonly member: 0 | 1;
+  readonly registered: 0 | 1;
+  readonly attended: 0 | 1;
+  readonly satisfaction: number | null;
+  readonly nps: number | null;
+  readonly comment: string | null;
+}
+
+/** Attendance rows with event fields, by date, event and email; streamed (iterate). */
+export function iterateAttendanceExport(db: Db, filter: EventFilter = {}): IterableIterator<AttendanceExportRow> {
+  const w = where(filter);
+  const sql = `
+    SELECT a.event_id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.host, e.government_wide,
+      a.email, (a.member_id IS NOT NULL) AS member, a.registered, a.attended, a.satisfaction, a.nps, a.comment
+    FROM attendance a JOIN events e ON e.id = a.event_id
+    ${w.sql}
+    ORDER BY e.held_on, a.event_id, a.email`;
+  return db.prepare(sql).iterate(...w.params) as IterableIterator<AttendanceExportRow>;
+}
