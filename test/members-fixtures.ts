@@ -45,13 +45,23 @@ export function assign(db: Db, memberId: number, group: string, on: string, remo
 }
 
 /** A database after `init` with a standard small cast of members (see the tests for who is who). */
-export async function seededDb(): Promise<ReturnType<typeof tempDb> & { ids: Record<string, number> }> {
+export interface SeedIds {
+  alpha: number;
+  beta: number;
+  batch: number;
+  ada: number;
+  bob: number;
+  cy: number;
+  dee: number;
+}
+
+export async function seededDb(): Promise<ReturnType<typeof tempDb> & { ids: SeedIds }> {
   const t = tempDb();
   const r = await t.run(['init']);
   if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
   const db = openDb(t.dbPath);
   try {
-    const ids: Record<string, number> = {};
+    const ids: SeedIds = { alpha: 0, beta: 0, batch: 0, ada: 0, bob: 0, cy: 0, dee: 0 };
     db.transaction(() => {
       const alpha = addAgency(db, { name: 'Alpha Test Agency', organization: 'Department of Testing', level: 'federal', domains: ['alpha-test.gov'] });
       const beta = addAgency(db, { name: 'beta-town.gov', organization: null, level: null, source: 'unmapped' });
