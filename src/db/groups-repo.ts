@@ -297,3 +297,8 @@ export function addLink(db: Db, practiceAreaId: number, workingGroupId: number):
 export function removeLink(db: Db, practiceAreaId: number, workingGroupId: number): boolean {
   return db.prepare('DELETE FROM group_links WHERE practice_area_id = ? AND working_group_id = ?').run(practiceAreaId, workingGroupId).changes === 1;
 }
+
+/** When the member's open assignment to the group began, or undefined when there is none. */
+export function openAssignmentSince(db: Db, memberId: number, groupId: number): string | undefined {
+  return stmts(db).findOpen.get(memberId, groupId)?.assigned_on;
+}

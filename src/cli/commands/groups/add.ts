@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { findGroup, insertGroup, type GroupKind } from '../../../db/groups-repo.js';
+import { inTransaction, kindLabel, KINDS, parseCapacity, parseKind } from './shared.js';
+
+export interface GroupsAddOptions {
+  readonly name: string;
+  readonly kind?: GroupKind;
+  readonly capacity: number | null;
+  readonly description: string | null;
+}
+
+export interface GroupsAddResult {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: GroupKind;
+  readonly capacity: number | null;
+}
+
+export async function runGroupsAdd(opts: GroupsAddOptions, ctx: CliContext): Promise<GroupsAddResult> {
+  const name = opts.name.trim().replace(/\s+/g, ' ');
+  if (name.length === 0) throw new UsageError('the group name is empty', 'e.g. aicop groups add "Data Governance" --kind working_group');
+  let kind = opts.kind;
+  if (kind === undefined) {
+    if (!ctx.canPrompt()) ctx.requireFlag('--kind working_group|practice_area', `which kind of group '${name}' is`);
+    kind = await ctx.prompter.select<GroupKind>({
+      message: `Kind of group '${name}'`,
+      choices: KINDS.map((k) => ({ name: kindLabel(k), value: k })),
+    });
+  }
+  const db = ctx.db();
+  const chosenKind = kind;
+  const id = inTransaction(db, () => {
+    const existing = findGroup(db, name);
+    if (existing) {
+      throw existing.archivedOn === null
+        ? new UsageError(`a group named '${existing.name}' already exists (${kindLabel(existing.kind)})`, 'choose another name; see them with: aicop groups list')
+        : new UsageError(`a group named '${existing.name}' existed and was removed on ${existing.archivedOn}; names are kept for its history`, 'choose another name; see them with: aicop groups list --all');
+    }
+    return insertGroup(db, { name, kind: chosenKind, capacity: opts.capacity, description: opts.description, createdAt: ctx.now().toISOString() });
+  });
+  ctx.stdout.write(`${name}\n`);
+  ctx.info(`added ${kindLabel(chosenKind)} '${name}'${opts.capacity === null ? ' (no capacity limit)' : ` with capacity ${opts.capacity}`}`);
+  return { id, name, kind: chosenKind, capacity: opts.capacity };
+}
+
+export function registerGroupsAdd(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('add')
+    .description('add a working group or practice area, optionally with a capacity (most members at once)')
+    .argument('<name>', 'the group name (unique, case-insensitive)')
+    .addOption(new Option('--kind <kind>', 'working_group or practice_area (asked on a terminal when missing)').argParser(parseKind))
+    .addOption(new Option('--capacity <n>', 'at most this many active members').argParser(parseCapacity))
+    .option('--description <text>', 'what the group does')
+    .action(async (name: string, o: { kind?: GroupKind; capacity?: number; description?: string }) => {
+      await runGroupsAdd({ name, ...(o.kind ? { kind: o.kind } : {}), capacity: o.capacity ?? null, description: o.description?.trim() || null }, ctx);
+    });
+  return withExamples(cmd, 'aicop groups add "Data Governance" --kind working_group --capacity 40', 'aicop groups add "Robotics" --kind practice_area --description "embodied AI"');
+}

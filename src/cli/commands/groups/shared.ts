@@ -1,0 +1,101 @@
+import { InvalidArgumentError } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { renderTable } from '../../output.js';
+import { toCsv } from '../../../csv/write.js';
+import { isoDateOf } from '../../../core/fiscal-year.js';
+import { didYouMean } from '../../../core/suggest.js';
+import type { Db } from '../../../db/open.js';
+import {
+  findGroup,
+  findMemberByEmail,
+  listGroups,
+  memberEmailCandidates,
+  type GroupKind,
+  type GroupRow,
+  type MemberRef,
+} from '../../../db/groups-repo.js';
+
+export const KINDS: readonly GroupKind[] = ['working_group', 'practice_area'];
+
+export function kindLabel(kind: GroupKind): string {
+  return kind === 'working_group' ? 'working group' : 'practice area';
+}
+
+/** commander argParser for --kind. */
+export function parseKind(value: string): GroupKind {
+  const v = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if (v === 'working_group' || v === 'wg') return 'working_group';
+  if (v === 'practice_area' || v === 'pa') return 'practice_area';
+  throw new InvalidArgumentError('expected working_group or practice_area');
+}
+
+/** commander argParser for --capacity. */
+export function parseCapacity(value: string): number {
+  if (!/^\s*[1-9]\d*\s*$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of members, 1 or more');
+  return Number(value);
+}
+
+/** Today's date (UTC) from the context clock. */
+export function today(ctx: CliContext): string {
+  return isoDateOf(ctx.now());
+}
+
+/**
+ * The group the user named, not archived; otherwise a usage error that suggests the closest
+ * existing name.
+ */
+export function resolveGroup(db: Db, name: string, kind?: GroupKind): GroupRow {
+  const g = findGroup(db, name);
+  if (g && g.archivedOn !== null) {
+    throw new UsageError(`group '${g.name}' was removed (archived) on ${g.archivedOn}`, 'see the current groups with: aicop groups list');
+  }
+  if (g && (kind === undefined || g.kind === kind)) return g;
+  const candidates = listGroups(db, kind ? { kind } : {}).map((x) => x.name);
+  if (g) {
+    throw new UsageError(`'${g.name}' is a ${kindLabel(g.kind)}, not a ${kindLabel(kind ?? g.kind)}${didYouMean(name, candidates)}`, `see them with: aicop groups list --kind ${kind ?? g.kind}`);
+  }
+  throw new UsageError(`no group named '${name.trim()}'${didYouMean(name, candidates)}`, 'see them all with: aicop groups list');
+}
+
+/** Trimmed, lower-cased, trailing dot of the domain dropped (SPEC §4). */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** The member with that email; otherwise a usage error that suggests the closest address. */
+export function resolveMember(db: Db, email: string, opts: { active: boolean }): MemberRef {
+  const wanted = normaliseEmail(email);
+  const m = findMemberByEmail(db, wanted);
+  if (!m) {
+    throw new UsageError(`no member with email '${wanted}'${didYouMean(wanted, memberEmailCandidates(db, wanted))}`, 'see them with: aicop members list --search <text>');
+  }
+  if (opts.active && m.leftOn !== null) {
+    throw new UsageError(`member ${m.email} left on ${m.leftOn}; only active members join groups`, `reactivate them first, e.g. re-import them or run: aicop members update ${m.email}`);
+  }
+  return m;
+}
+
+/** Runs fn in one IMMEDIATE transaction: the write lock is taken before anything is read. */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+export interface ListColumn<R> {
+  readonly header: string;
+  readonly value: (row: R) => string | number | null;
+  readonly numeric?: boolean;
+}
+
+export type ListFormat = 'table' | 'csv' | 'json';
+export const LIST_FORMATS: readonly ListFormat[] = ['table', 'csv', 'json'];
+
+/** A list as a table, CSV (formula-safe) or JSON (an array of objects keyed by the CSV headers). */
+export function renderList<R>(ctx: CliContext, format: ListFormat, rows: readonly R[], columns: readonly ListColumn<R>[]): string {
+  if (format === 'json') {
+    const objects = rows.map((r) => Object.fromEntries(columns.map((c) => [c.header, c.value(r)])));
+    return `${JSON.stringify(objects, null, 2)}\n`;
+  }
+  if (format === 'csv') return toCsv(rows, columns.map((c) => ({ header: c.header, value: c.value, numeric: c.numeric ?? false })));
+  return renderTable(ctx, rows, columns.map((c) => ({ header: c.header, value: c.value, align: c.numeric ? 'right' : 'left' })));
+}
