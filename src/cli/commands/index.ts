@@ -6,7 +6,7 @@ import { registerInit } from './init.js';
 import { registerMembers } from './members/index.js';
 // import { registerDomains } from './domains/index.js';
 // import { registerAgencies } from './agencies/index.js';
-// import { registerGroups } from './groups/index.js';
+import { registerGroups } from './groups/index.js';
 import { registerEvents } from './events/index.js';
 // import { registerReport } from './report/index.js';
 import { registerExport } from './export/index.js';
@@ -20,7 +20,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMembers(program, ctx);
   // registerDomains(program, ctx);
   // registerAgencies(program, ctx);
-  // registerGroups(program, ctx);
+  registerGroups(program, ctx);
   registerEvents(program, ctx);
   // registerReport(program, ctx);
   registerExport(program, ctx);
