@@ -1,0 +1,295 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import cliProgress from 'cli-progress';
+import type { CliContext } from '../../context.js';
+import { AtomicFile } from '../../atomic.js';
+import { InputError, InterruptedError, UsageError } from '../../errors.js';
+import { openCsv, type CsvFile } from '../../../csv/read.js';
+import type { RejectReason } from '../../../core/reasons.js';
+import type { Db } from '../../../db/open.js';
+import {
+  createBatch,
+  createRejectStore,
+  findAppliedBatchBySha,
+  finishBatch,
+  type BatchCounts,
+  type ImportKind,
+} from '../../../db/imports-repo.js';
+
+/**
+ * The import driver shared by `import members|events|attendance`:
+ *
+ *   parse (src/csv/read.ts) → per row: ragged/NUL check, then the kind's `row()` which validates
+ *   and applies inside ONE transaction → the kind's `finish()` → counts, rejects, commit.
+ *
+ * A kind plugs in with an `ImportKindHandler`:
+ *   - `prepare(csv)` runs before the transaction with the header: map columns (it may prompt),
+ *     throw InputError for a missing required column. It returns a `PreparedImport`.
+ *   - `begin(db, batchId)` runs inside the transaction once the batch row exists and returns an
+ *     `ImportSession` whose `row(fields, line)` returns an outcome ('added', 'updated',
+ *     'unchanged', 'reactivated') or a `RowReject`; `finish()` may add counts (deactivated) and
+ *     may prompt (it is async).
+ * The driver owns: re-import detection by sha256 (skipped, exit 0, unless --force), the batch
+ * record, import_rejects, the rejects file (atomic, only when there are rejects), --dry-run,
+ * --strict, --max-reject-rate, interrupts (ROLLBACK, exit 130), the progress bar, the summary and
+ * exit codes (0 clean, 3 with rejects, 4 input errors).
+ */
+export interface RowReject {
+  readonly reason: RejectReason;
+  readonly detail: string;
+  readonly email?: string | null;
+}
+
+export type RowOutcome = 'added' | 'updated' | 'unchanged' | 'reactivated';
+
+export interface ImportSession {
+  row(fields: readonly string[], line: number): RowOutcome | RowReject;
+  finish?(): Promise<Partial<BatchCounts>> | Partial<BatchCounts>;
+}
+
+export interface PreparedImport {
+  begin(db: Db, batchId: number): ImportSession;
+}
+
+export interface ImportKindHandler {
+  readonly kind: ImportKind;
+  prepare(csv: CsvFile): Promise<PreparedImport>;
+}
+
+export interface PipelineOptions {
+  readonly file: string;
+  readonly encoding?: string | undefined;
+  readonly delimiter?: string | undefined;
+  readonly dryRun: boolean;
+  readonly strict: boolean;
+  /** Percent of rows read; more rejected than that applies nothing (exit 4). */
+  readonly maxRejectRate: number;
+  readonly rejects?: string | undefined;
+  readonly force: boolean;
+  /** Kind-specific options recorded with the batch (import_batches.options). */
+  readonly recorded: Readonly<Record<string, unknown>>;
+}
+
+export type ImportStatus = 'applied' | 'dry-run' | 'skipped';
+
+export interface ImportResult {
+  readonly status: ImportStatus;
+  readonly file: string;
+  readonly sha256: string;
+  /** The batch id (for dry runs: the id it would have had; for skips: the earlier batch). */
+  readonly batchId: number;
+  readonly counts: BatchCounts;
+  readonly rejectsByReason: Readonly<Partial<Record<RejectReason, number>>>;
+  readonly rejectsFile: string | undefined;
+  readonly elapsedMs: number;
+}
+
+/** Parses a --max-reject-rate value: a percentage 0-100 (a trailing % is allowed). */
+export function parseRejectRate(value: string): number {
+  const n = Number(value.trim().replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100 || value.trim() === '') {
+    throw new UsageError(`--max-reject-rate ${value} is not a percentage between 0 and 100`, 'e.g. --max-reject-rate 5');
+  }
+  return n;
+}
+
+/** `<dir>/<name>.rejects.csv` beside the input (roster.csv → roster.rejects.csv). */
+export function defaultRejectsPath(inputPath: string): string {
+  const ext = path.extname(inputPath);
+  const base = ext.toLowerCase() === '.csv' || ext.toLowerCase() === '.txt' || ext.toLowerCase() === '.tsv' ? inputPath.slice(0, -ext.length) : inputPath;
+  return `${base}.rejects.csv`;
+}
+
+function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Collects rejected rows into the rejects file, created on the first reject. */
+class RejectsFile {
+  private file: AtomicFile | undefined;
+  constructor(
+    readonly target: string | undefined,
+    private readonly header: readonly string[],
+  ) {}
+
+  add(fields: readonly string[], line: number, reason: string, detail: string): void {
+    if (this.target === undefined) return;
+    if (!this.file) {
+      this.file = new AtomicFile(this.target);
+      this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(csvCell).join(',')}\n`);
+    }
+    this.file.write(`${[...fields, String(line), reason, detail].map(csvCell).join(',')}\n`);
+  }
+
+  get written(): boolean {
+    return this.file !== undefined;
+  }
+
+  commit(): void {
+    this.file?.commit();
+  }
+
+  abort(): void {
+    this.file?.abort();
+  }
+}
+
+const PROGRESS_MIN_ROWS = 50_000;
+
+function emptyCounts(): BatchCounts {
+  return { rows_read: 0, added: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, rejected: 0 };
+}
+
+/** Runs one import end to end; see the module comment. */
+export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, handler: ImportKindHandler): Promise<ImportResult> {
+  const started = performance.now();
+  const csv = await openCsv({ file: opts.file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter });
+  try {
+    const db = ctx.db();
+    const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256);
+    if (earlier && !opts.force) {
+      const result: ImportResult = {
+        status: 'skipped',
+        file: csv.name,
+        sha256: csv.sha256,
+        batchId: earlier.id,
+        counts: emptyCounts(),
+        rejectsByReason: {},
+        rejectsFile: undefined,
+        elapsedMs: performance.now() - started,
+      };
+      ctx.info(
+        `${csv.name}: already imported as batch ${earlier.id} on ${earlier.started_at} (same sha256); nothing to do. Pass --force to import it again.`,
+      );
+      return result;
+    }
+    const prepared = await handler.prepare(csv);
+    const rejectsTarget =
+      opts.rejects !== undefined ? path.resolve(ctx.cwd, opts.rejects) : csv.path !== undefined ? defaultRejectsPath(csv.path) : undefined;
+    const rejects = new RejectsFile(rejectsTarget, csv.header);
+    const counts = emptyCounts();
+    const byReason: Partial<Record<RejectReason, number>> = {};
+    const startedAt = ctx.now().toISOString();
+    let bar: cliProgress.SingleBar | undefined;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const batchId = createBatch(db, {
+        kind: handler.kind,
+        fileName: csv.path ?? csv.name,
+        sha256: csv.sha256,
+        importedBy: ctx.user,
+        startedAt,
+        options: { ...opts.recorded, ...(opts.force ? { force: true } : {}), encoding: csv.encoding, delimiter: csv.delimiter },
+      });
+      const storeReject = createRejectStore(db, batchId);
+      const session = prepared.begin(db, batchId);
+      const width = csv.header.length;
+      const reject = (fields: readonly string[], line: number, reason: RejectReason, detail: string, email: string | null): void => {
+        counts.rejected++;
+        byReason[reason] = (byReason[reason] ?? 0) + 1;
+        storeReject(line, reason, detail, email);
+        rejects.add(fields, line, reason, detail);
+      };
+      if (ctx.stderrIsTTY && !ctx.globals.quiet && csv.estimatedRows > PROGRESS_MIN_ROWS) {
+        bar = new cliProgress.SingleBar(
+          { stream: ctx.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s', hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(csv.estimatedRows, 0, { rate: 0 });
+      }
+      for await (const chunk of csv.records()) {
+        if (ctx.signal.aborted) throw new InterruptedError();
+        for (const r of chunk) {
+          counts.rows_read++;
+          const fields = r.fields;
+          if (fields.length !== width) {
+            reject(fields, r.line, 'ragged_row', `the row has ${fields.length} fields, the header has ${width}`, null);
+            continue;
+          }
+          let nul = false;
+          for (const f of fields) if (f.includes('\0')) nul = true;
+          if (nul) {
+            reject(fields, r.line, 'bad_value', 'the row contains a NUL byte (a damaged or binary file?)', null);
+            continue;
+          }
+          const outcome = session.row(fields, r.line);
+          if (typeof outcome === 'string') counts[outcome]++;
+          else reject(fields, r.line, outcome.reason, outcome.detail, outcome.email ?? null);
+        }
+        if (bar) bar.update(counts.rows_read, { rate: Math.round(counts.rows_read / Math.max(0.001, (performance.now() - started) / 1000)) });
+      }
+      if (ctx.signal.aborted) throw new InterruptedError();
+      bar?.stop();
+      bar = undefined;
+      const extra = session.finish ? await session.finish() : {};
+      for (const [k, v] of Object.entries(extra) as [keyof BatchCounts, number][]) counts[k] += v;
+      finishBatch(db, batchId, counts, ctx.now().toISOString());
+      if (ctx.signal.aborted) throw new InterruptedError();
+
+      const result: ImportResult = {
+        status: opts.dryRun ? 'dry-run' : 'applied',
+        file: csv.name,
+        sha256: csv.sha256,
+        batchId,
+        counts,
+        rejectsByReason: byReason,
+        rejectsFile: rejects.written ? rejectsTarget : undefined,
+        elapsedMs: 0,
+      };
+      const tooMany = counts.rows_read > 0 && (counts.rejected / counts.rows_read) * 100 > opts.maxRejectRate;
+      if (opts.strict && counts.rejected > 0) {
+        db.exec('ROLLBACK');
+        rejects.commit();
+        printSummary(ctx, { ...result, elapsedMs: performance.now() - started }, true);
+        throw new InputError(
+          `${csv.name}: ${counts.rejected} of ${counts.rows_read} rows rejected and --strict is set; nothing was changed`,
+          rejects.written ? `see ${rejectsTarget} for each row, fix them and import again` : 'fix the rows and import again',
+        );
+      }
+      if (tooMany) {
+        db.exec('ROLLBACK');
+        rejects.commit();
+        printSummary(ctx, { ...result, elapsedMs: performance.now() - started }, true);
+        throw new InputError(
+          `${csv.name}: ${counts.rejected} of ${counts.rows_read} rows rejected (${((counts.rejected / counts.rows_read) * 100).toFixed(1)}%), over --max-reject-rate ${opts.maxRejectRate}; nothing was changed`,
+          'is this the right file and format? check the column names and delimiter, or raise --max-reject-rate',
+        );
+      }
+      if (opts.dryRun) db.exec('ROLLBACK');
+      else db.exec('COMMIT');
+      rejects.commit();
+      const final = { ...result, elapsedMs: performance.now() - started };
+      printSummary(ctx, final);
+      if (counts.rejected > 0) ctx.exitCode = 3;
+      return final;
+    } catch (err) {
+      bar?.stop();
+      if (db.inTransaction) db.exec('ROLLBACK');
+      rejects.abort();
+      throw err;
+    }
+  } finally {
+    csv.close();
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The summary on stderr (silenced by --quiet). */
+export function printSummary(ctx: CliContext, r: ImportResult, rolledBack = false): void {
+  const c = r.counts;
+  const lines = [
+    `${r.file}: ${plural(c.rows_read, 'row')} read: ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.reactivated} reactivated, ${c.deactivated} deactivated, ${c.rejected} rejected`,
+  ];
+  const reasons = Object.entries(r.rejectsByReason).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (reasons.length > 0) {
+    lines.push(`rejected by reason: ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}${r.rejectsFile ? ` (rows in ${r.rejectsFile})` : ''}`);
+  }
+  const secs = (r.elapsedMs / 1000).toFixed(1);
+  if (rolledBack) lines.push(`nothing was changed; ${secs}s`);
+  else if (r.status === 'dry-run') lines.push(`dry run: nothing was changed (this would have been batch ${r.batchId}); ${secs}s`);
+  else lines.push(`batch ${r.batchId} in ${secs}s (to revert it: aicop imports undo ${r.batchId})`);
+  ctx.info(lines.join('\n'));
+}

@@ -1,0 +1,246 @@
+import type { Statement } from 'better-sqlite3';
+import type { RejectReason } from '../core/reasons.js';
+import type { Db } from './open.js';
+
+export type ImportKind = 'members' | 'events' | 'attendance';
+export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance';
+
+export interface BatchCounts {
+  rows_read: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  reactivated: number;
+  deactivated: number;
+  rejected: number;
+}
+
+export interface BatchRow extends BatchCounts {
+  readonly id: number;
+  readonly kind: ImportKind;
+  readonly file_name: string;
+  readonly sha256: string;
+  readonly imported_by: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly options: string;
+  readonly status: 'applied' | 'undone';
+  readonly undone_at: string | null;
+  readonly undone_by: string | null;
+}
+
+/** Records a new batch (inside the import's transaction) and returns its id. */
+export function createBatch(
+  db: Db,
+  b: { kind: ImportKind; fileName: string; sha256: string; importedBy: string; startedAt: string; options: Readonly<Record<string, unknown>> },
+): number {
+  const info = db
+    .prepare('INSERT INTO import_batches (kind, file_name, sha256, imported_by, started_at, options) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(b.kind, b.fileName, b.sha256, b.importedBy, b.startedAt, JSON.stringify(b.options));
+  return Number(info.lastInsertRowid);
+}
+
+/** Stores the final counts of a batch. */
+export function finishBatch(db: Db, id: number, counts: Readonly<BatchCounts>, finishedAt: string): void {
+  db.prepare(
+    `UPDATE import_batches SET rows_read = ?, added = ?, updated = ?, unchanged = ?, reactivated = ?, deactivated = ?, rejected = ?, finished_at = ?
+     WHERE id = ?`,
+  ).run(counts.rows_read, counts.added, counts.updated, counts.unchanged, counts.reactivated, counts.deactivated, counts.rejected, finishedAt, id);
+}
+
+/** The latest applied batch of this kind with the same file hash, if any (re-import detection). */
+export function findAppliedBatchBySha(db: Db, kind: ImportKind, sha256: string): BatchRow | undefined {
+  return db
+    .prepare<[string, string], BatchRow>("SELECT * FROM import_batches WHERE kind = ? AND sha256 = ? AND status = 'applied' ORDER BY id DESC LIMIT 1")
+    .get(kind, sha256);
+}
+
+/** A prepared writer of import_rejects rows for one batch. */
+export function createRejectStore(db: Db, batchId: number): (line: number, reason: RejectReason, detail: string, email: string | null) => void {
+  const stmt = db.prepare<[number, number, string, string, string | null]>('INSERT INTO import_rejects (batch_id, line, reason, detail, email) VALUES (?, ?, ?, ?, ?)');
+  return (line, reason, detail, email) => void stmt.run(batchId, line, reason, detail, email);
+}
+
+/**
+ * Records before-images for `imports undo`. `key` identifies the row: the JSON array of its
+ * primary-key values (`[id]` for members and assignments, `[event_id, email]` for attendance,
+ * `[id]` for events). `before` is the whole row before the change (null for op 'insert').
+ * Rows a batch inserts into a table with `created_batch` need no record: undo deletes them by
+ * that column.
+ */
+export interface ChangeRecorder {
+  record(entity: ChangeEntity, key: readonly (string | number)[], op: 'insert' | 'update' | 'delete', before: Readonly<Record<string, unknown>> | null): void;
+}
+
+export function createChangeRecorder(db: Db, batchId: number): ChangeRecorder {
+  const stmt = db.prepare<[number, number, string, string, string, string | null]>(
+    'INSERT INTO batch_changes (batch_id, seq, entity, entity_key, op, before) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  let seq = 0;
+  return {
+    record(entity, key, op, before) {
+      stmt.run(batchId, ++seq, entity, JSON.stringify(key), op, before === null ? null : JSON.stringify(before));
+    },
+  };
+}
+
+export interface BatchListRow {
+  readonly id: number;
+  readonly kind: ImportKind;
+  readonly file_name: string;
+  readonly started_at: string;
+  readonly imported_by: string;
+  readonly rows_read: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly rejected: number;
+  readonly status: 'applied' | 'undone';
+}
+
+/** Every batch, newest first. */
+export function listBatches(db: Db, kind?: ImportKind): BatchListRow[] {
+  const sql = `SELECT id, kind, file_name, started_at, imported_by, rows_read, added, updated, rejected, status FROM import_batches
+               ${kind ? 'WHERE kind = ?' : ''} ORDER BY id DESC`;
+  const stmt = db.prepare<unknown[], BatchListRow>(sql);
+  return kind ? stmt.all(kind) : stmt.all();
+}
+
+export function getBatch(db: Db, id: number): BatchRow | undefined {
+  return db.prepare<[number], BatchRow>('SELECT * FROM import_batches WHERE id = ?').get(id);
+}
+
+/** Rejected rows of a batch counted by reason, most frequent first. */
+export function rejectCountsByReason(db: Db, id: number): { reason: RejectReason; count: number }[] {
+  return db
+    .prepare<[number], { reason: RejectReason; count: number }>(
+      'SELECT reason, count(*) AS count FROM import_rejects WHERE batch_id = ? GROUP BY reason ORDER BY count DESC, reason',
+    )
+    .all(id);
+}
+
+/** The first rejected rows of a batch, by line. */
+export function listRejects(db: Db, id: number, limit: number): { line: number; reason: RejectReason; detail: string; email: string | null }[] {
+  return db
+    .prepare<[number, number], { line: number; reason: RejectReason; detail: string; email: string | null }>(
+      'SELECT line, reason, detail, email FROM import_rejects WHERE batch_id = ? ORDER BY line LIMIT ?',
+    )
+    .all(id, limit);
+}
+
+interface EntityTable {
+  readonly table: string;
+  readonly keys: readonly string[];
+  readonly hasBatchColumns: boolean;
+}
+
+const ENTITIES: Readonly<Record<ChangeEntity, EntityTable>> = {
+  member: { table: 'members', keys: ['id'], hasBatchColumns: true },
+  assignment: { table: 'assignments', keys: ['id'], hasBatchColumns: false },
+  event: { table: 'events', keys: ['id'], hasBatchColumns: true },
+  attendance: { table: 'attendance', keys: ['event_id', 'email'], hasBatchColumns: true },
+};
+
+/** Why an undo cannot run: a later change to a row this batch changed. */
+export interface UndoConflict {
+  readonly entity: ChangeEntity;
+  readonly key: string;
+  /** The later batch that changed the row, or null when it was changed by hand. */
+  readonly laterBatch: number | null;
+  readonly label: string;
+}
+
+export interface UndoResult {
+  readonly deleted: number;
+  readonly restored: number;
+  readonly assignmentsRemoved: number;
+  readonly assignmentsReopened: number;
+}
+
+function writableColumns(db: Db, table: string): string[] {
+  // hidden = 0: ordinary columns; generated columns (2, 3) cannot be written.
+  return (db.prepare(`PRAGMA table_xinfo(${table})`).all() as { name: string; hidden: number }[]).filter((c) => c.hidden === 0).map((c) => c.name);
+}
+
+/**
+ * Finds the first row this batch changed that something later changed again: a row it inserted
+ * or updated whose `updated_batch` is no longer this batch (a later import, or NULL after a
+ * manual edit), or an assignment it opened or closed that a later batch closed or changed, or an
+ * assignment added later to a member it inserted. Undefined when the undo is safe.
+ */
+export function findUndoConflict(db: Db, batchId: number): UndoConflict | undefined {
+  for (const entity of ['member', 'event', 'attendance'] as const) {
+    const { table, keys } = ENTITIES[entity];
+    const keyExpr = keys.join(" || '/' || ");
+    const labelCol = entity === 'member' ? 'email' : entity === 'attendance' ? "event_id || ' ' || email" : 'id';
+    const row = db
+      .prepare<[number, string, number], { k: string; label: string; later: number | null }>(
+        `SELECT (${keyExpr}) AS k, ${labelCol} AS label, updated_batch AS later FROM ${table} t
+         WHERE (created_batch = ?1 OR json_array(${keys.map((k) => `t.${k}`).join(', ')}) IN (SELECT entity_key FROM batch_changes WHERE batch_id = ?1 AND entity = ?2))
+           AND updated_batch IS NOT ?3 LIMIT 1`,
+      )
+      .get(batchId, entity, batchId);
+    if (row) return { entity, key: String(row.k), laterBatch: row.later, label: row.label };
+  }
+  const a = db
+    .prepare<[number], { email: string; later: number | null }>(
+      `SELECT m.email, coalesce(a.removed_batch, a.batch_id) AS later FROM assignments a JOIN members m ON m.id = a.member_id
+       WHERE (a.batch_id = ?1 AND a.removed_batch IS NOT NULL AND a.removed_batch <> ?1)
+          OR (m.created_batch = ?1 AND a.batch_id IS NOT ?1)
+       LIMIT 1`,
+    )
+    .get(batchId);
+  if (a) return { entity: 'assignment', key: a.email, laterBatch: a.later, label: a.email };
+  return undefined;
+}
+
+/**
+ * Reverts a batch exactly (inside the caller's transaction): removes the assignments it opened,
+ * reopens those it closed, restores the before-image of every row it updated (newest first),
+ * deletes the rows it inserted, and marks it undone. Call findUndoConflict first.
+ */
+export function undoBatch(db: Db, batchId: number, who: string, at: string): UndoResult {
+  const assignmentsRemoved = db.prepare('DELETE FROM assignments WHERE batch_id = ?').run(batchId).changes;
+  const assignmentsReopened = db.prepare('UPDATE assignments SET removed_on = NULL, removed_batch = NULL WHERE removed_batch = ?').run(batchId).changes;
+  const changes = db
+    .prepare<[number], { entity: ChangeEntity; entity_key: string; op: 'insert' | 'update' | 'delete'; before: string | null }>(
+      'SELECT entity, entity_key, op, before FROM batch_changes WHERE batch_id = ? ORDER BY seq DESC',
+    )
+    .all(batchId);
+  const columnCache = new Map<string, string[]>();
+  const stmtCache = new Map<string, Statement>();
+  const prep = (sql: string): Statement => {
+    let s = stmtCache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      stmtCache.set(sql, s);
+    }
+    return s;
+  };
+  let restored = 0;
+  for (const c of changes) {
+    const { table, keys } = ENTITIES[c.entity];
+    const keyValues = JSON.parse(c.entity_key) as (string | number)[];
+    const where = keys.map((k) => `${k} = ?`).join(' AND ');
+    let cols = columnCache.get(table);
+    if (!cols) {
+      cols = writableColumns(db, table);
+      columnCache.set(table, cols);
+    }
+    if (c.op === 'insert') {
+      prep(`DELETE FROM ${table} WHERE ${where}`).run(...keyValues);
+    } else if (c.before !== null) {
+      const before = JSON.parse(c.before) as Record<string, unknown>;
+      const values = cols.map((col) => before[col] ?? null);
+      if (c.op === 'update') {
+        prep(`UPDATE ${table} SET ${cols.map((col) => `${col} = ?`).join(', ')} WHERE ${where}`).run(...values, ...keyValues);
+      } else {
+        prep(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+      }
+    }
+    restored++;
+  }
+  let deleted = 0;
+  for (const table of ['attendance', 'events', 'members']) deleted += db.prepare(`DELETE FROM ${table} WHERE created_batch = ?`).run(batchId).changes;
+  db.prepare("UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?").run(at, who, batchId);
+  return { deleted, restored, assignmentsRemoved, assignmentsReopened };
+}
