@@ -41,3 +41,6 @@ export function createSuffixMatcher<T>(pairs: Iterable<readonly [string, T]>): S
     },
   };
 }
+
+export const AGENCY_LEVELS = ['federal', 'state', 'local', 'tribal', 'interstate'] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];

@@ -31,6 +31,11 @@ const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$
 // At least two labels, each 1-63 of [a-z0-9-] not starting or ending with '-'.
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** A syntactically valid, already lower-cased ASCII domain name of at least two labels. */
+export function isValidDomain(domain: string): boolean {
+  return domain.length <= 253 && DOMAIN.test(domain) && !PUNYCODE_LABEL.test(domain);
+}
+
 interface CompiledRules {
   readonly allow: ReadonlySet<string>;
   readonly deny: ReadonlySet<string>;

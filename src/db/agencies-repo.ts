@@ -1,9 +1,8 @@
 import type { Statement } from 'better-sqlite3';
-import { createSuffixMatcher, registeredDomain, type SuffixMatcher } from '../core/agency-match.js';
+import { AGENCY_LEVELS, createSuffixMatcher, registeredDomain, type AgencyLevel, type SuffixMatcher } from '../core/agency-match.js';
 import type { Db } from './open.js';
 
-export type AgencyLevel = 'federal' | 'state' | 'local' | 'tribal' | 'interstate';
-export const AGENCY_LEVELS: readonly AgencyLevel[] = ['federal', 'state', 'local', 'tribal', 'interstate'];
+export { AGENCY_LEVELS, type AgencyLevel };
 export type AgencySource = 'builtin' | 'dotgov' | 'manual' | 'unmapped';
 export type DomainSource = Exclude<AgencySource, 'unmapped'>;
 

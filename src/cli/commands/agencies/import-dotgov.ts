@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { InputError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { parseDotgov } from '../../../core/dotgov.js';
+import { remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
+
+export interface ImportDotgovOptions {
+  readonly file: string;
+}
+
+export interface ImportDotgovResult extends UpsertSummary {
+  readonly rows: number;
+  readonly skipped: number;
+  readonly remapped: number;
+  readonly elapsedMs: number;
+}
+
+const MAX_WARNINGS = 10;
+
+/**
+ * Loads CISA's .gov registry CSV into the directory in one transaction: domains are added or
+ * updated, builtin and manual entries win over the registry, nothing is deleted; then members'
+ * agencies are re-resolved. Unusable rows are skipped with a warning (exit 3).
+ */
+export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): ImportDotgovResult {
+  const started = performance.now();
+  const file = path.resolve(ctx.cwd, opts.file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${opts.file}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'check the path; the registry is current-full.csv from github.com/cisagov/dotgov-data');
+  }
+  const parsed = parseDotgov(text);
+  if (!parsed.ok) throw new InputError(`${opts.file}: ${parsed.message}; nothing was changed`, parsed.hint);
+  for (const s of parsed.skipped.slice(0, MAX_WARNINGS)) ctx.warn(`${opts.file}:${s.line}: skipped: ${s.detail}`);
+  if (parsed.skipped.length > MAX_WARNINGS) ctx.warn(`… and ${parsed.skipped.length - MAX_WARNINGS} more skipped rows`);
+  const db = ctx.db();
+  const applied = db.transaction(() => {
+    const summary = upsertDirectory(db, parsed.entries, 'dotgov');
+    return { ...summary, remapped: remapMemberAgencies(db) };
+  }).immediate();
+  const result: ImportDotgovResult = { ...applied, rows: parsed.rows, skipped: parsed.skipped.length, elapsedMs: Math.round(performance.now() - started) };
+  ctx.info(
+    `${opts.file}: ${result.rows} rows read: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged, ` +
+      `${result.kept} kept (built-in or manual entries win), ${result.skipped} skipped; ${result.remapped} member${result.remapped === 1 ? '' : 's'} remapped (${(result.elapsedMs / 1000).toFixed(2)} s)`,
+  );
+  if (result.skipped > 0) ctx.exitCode = 3;
+  return result;
+}
+
+export function registerImportDotgov(noun: Command, ctx: CliContext): void {
+  withExamples(
+    noun
+      .command('import-dotgov')
+      .description("load CISA's .gov registry CSV (current-full.csv) into the agency directory")
+      .argument('<file>', 'the registry CSV')
+      .action((file: string) => {
+        runImportDotgov({ file }, ctx);
+      }),
+    'curl -sO https://raw.githubusercontent.com/cisagov/dotgov-data/main/current-full.csv && aicop agencies import-dotgov current-full.csv',
+  );
+}

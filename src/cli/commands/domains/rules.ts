@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
+import { toCsv, type CsvColumn } from '../../../csv/write.js';
+import { checkEmail, isValidDomain } from '../../../core/email.js';
+import { addDomainRule, listDomainRules, removeDomainRules, type DomainRule, type RuleAction, type RuleTargetType } from '../../../db/domains-repo.js';
+
+export interface RuleTarget {
+  readonly type: RuleTargetType;
+  readonly target: string;
+}
+
+/** Normalises a rule target: an address (contains @) or a domain suffix (leading/trailing dots dropped). */
+export function parseRuleTarget(raw: string): RuleTarget {
+  const t = raw.trim();
+  if (t.includes('@')) {
+    const c = checkEmail(t);
+    if (!c.ok && (c.reason === 'invalid_syntax' || c.reason === 'missing_email' || c.reason === 'non_ascii_domain')) {
+      throw new UsageError(`${JSON.stringify(raw)} is not a valid address: ${c.detail}`);
+    }
+    return { type: 'address', target: c.email };
+  }
+  const suffix = t.toLowerCase().replace(/^\.+/, '').replace(/\.$/, '');
+  if (!isValidDomain(suffix)) {
+    throw new UsageError(
+      `${JSON.stringify(raw)} is not a domain suffix of at least two labels (like state.tx.us) nor an address`,
+      'pass a domain such as example.org, or one address such as jane@example.org',
+    );
+  }
+  return { type: 'suffix', target: suffix };
+}
+
+export interface AddRuleOptions {
+  readonly action: RuleAction;
+  readonly target: RuleTarget;
+  readonly reason: string | null;
+}
+
+/** ISO timestamp to the second, from the context clock. */
+const stamp = (ctx: CliContext) => ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function runAddRule(opts: AddRuleOptions, ctx: CliContext): { rule: DomainRule; created: boolean } {
+  const db = ctx.db();
+  const result = addDomainRule(db, {
+    action: opts.action,
+    targetType: opts.target.type,
+    target: opts.target.target,
+    reason: opts.reason,
+    createdBy: ctx.user,
+    createdAt: stamp(ctx),
+  });
+  const other = listDomainRules(db).find((r) => r.target === opts.target.target && r.action !== opts.action);
+  if (other) ctx.warn(`${other.target} is also on the ${other.action} list; deny wins (remove one with: aicop domains remove ${other.target})`);
+  const what = opts.target.type === 'address' ? `address ${opts.target.target}` : `domain suffix ${opts.target.target} (and its subdomains)`;
+  ctx.info(`${result.created ? '' : 'updated: '}${opts.action === 'allow' ? 'allowed' : 'denied'} ${what}, by ${ctx.user} at ${result.rule.createdAt}`);
+  return result;
+}
+
+export function parseAllow(target: string, reason: string | undefined): AddRuleOptions {
+  const t = parseRuleTarget(target);
+  const r = reason?.trim() ?? '';
+  if (t.type === 'address' && r === '') {
+    throw new UsageError(`admitting the single address ${t.target} needs a reason`, `pass --reason "…", e.g. aicop domains allow ${t.target} --reason "county clerk, no .gov mailbox"`);
+  }
+  return { action: 'allow', target: t, reason: r === '' ? null : r };
+}
+
+export function parseDeny(target: string, reason: string | undefined): AddRuleOptions {
+  const t = parseRuleTarget(target);
+  if (t.type === 'address') throw new UsageError('domains deny takes a domain suffix, not an address', 'to drop one member run: aicop members remove <email>');
+  const r = reason?.trim() ?? '';
+  return { action: 'deny', target: t, reason: r === '' ? null : r };
+}
+
+export function runRemoveRule(target: RuleTarget, ctx: CliContext): DomainRule[] {
+  const removed = removeDomainRules(ctx.db(), target.target);
+  if (removed.length === 0) throw new UsageError(`no allow or deny rule on ${target.target}`, 'see the rules with: aicop domains list');
+  for (const r of removed) ctx.info(`removed ${r.action} ${r.target}`);
+  return removed;
+}
+
+const RULE_COLUMNS: readonly CsvColumn<DomainRule>[] = [
+  { header: 'action', value: (r) => r.action },
+  { header: 'type', value: (r) => r.targetType },
+  { header: 'target', value: (r) => r.target },
+  { header: 'reason', value: (r) => r.reason },
+  { header: 'created_by', value: (r) => r.createdBy },
+  { header: 'created_at', value: (r) => r.createdAt },
+];
+
+export function runListRules(ctx: CliContext): DomainRule[] {
+  const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
+  const rules = listDomainRules(ctx.db());
+  if (format === 'csv') emit(ctx, toCsv(rules, RULE_COLUMNS));
+  else if (format === 'json') {
+    const rows = rules.map((r) => ({ action: r.action, type: r.targetType, target: r.target, reason: r.reason, created_by: r.createdBy, created_at: r.createdAt }));
+    emit(ctx, `${JSON.stringify(rows, null, 2)}\n`);
+  } else {
+    if (rules.length === 0) ctx.info('no allow or deny rules: only .gov and .mil addresses are eligible');
+    emit(ctx, renderTable(ctx, rules, RULE_COLUMNS as readonly Column<DomainRule>[]));
+  }
+  return rules;
+}
+
+export function registerDomainRules(noun: Command, ctx: CliContext): void {
+  withExamples(
+    noun
+      .command('allow')
+      .description('admit a domain suffix (and its subdomains), or one exact address with --reason, besides .gov/.mil')
+      .argument('<suffix-or-address>', 'a domain such as state.tx.us, or one address')
+      .option('--reason <text>', 'why (required for an address; recorded with who and when)')
+      .action((target: string, o: { reason?: string }) => {
+        runAddRule(parseAllow(target, o.reason), ctx);
+      }),
+    'aicop domains allow state.tx.us --reason "Texas state agencies"',
+    'aicop domains allow clerk@smallcounty.org --reason "county clerk, no .gov mailbox"',
+  );
+  withExamples(
+    noun
+      .command('deny')
+      .description('refuse a domain suffix (and its subdomains), even a .gov or .mil one')
+      .argument('<suffix>', 'a domain such as example.gov')
+      .option('--reason <text>', 'why (recorded with who and when)')
+      .action((target: string, o: { reason?: string }) => {
+        runAddRule(parseDeny(target, o.reason), ctx);
+      }),
+    'aicop domains deny test.example.gov --reason "test accounts"',
+  );
+  withExamples(
+    noun
+      .command('list')
+      .description('list the allow and deny rules with reason, who and when')
+      .action(() => {
+        runListRules(ctx);
+      }),
+    'aicop domains list',
+    'aicop domains list --format csv > rules.csv',
+  );
+  withExamples(
+    noun
+      .command('remove')
+      .description('remove the allow and deny rules on a suffix or address')
+      .argument('<target>', 'the suffix or address as shown by domains list')
+      .action((target: string) => {
+        runRemoveRule(parseRuleTarget(target), ctx);
+      }),
+    'aicop domains remove state.tx.us',
+  );
+}

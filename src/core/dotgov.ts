@@ -1,0 +1,153 @@
+import { parse } from 'csv-parse/sync';
+import type { AgencyLevel } from './agency-match.js';
+import { isValidDomain } from './email.js';
+
+/**
+ * CISA's .gov registry CSV (github.com/cisagov/dotgov-data `current-full.csv`):
+ * `Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email`.
+ * Header spellings changed over the years (`Domain Name`, `Agency`, `Domain Type`, …), so
+ * headers match case-insensitively ignoring spaces and punctuation. `(blank)` means empty.
+ */
+
+type Field = 'domain' | 'type' | 'organization' | 'suborganization' | 'city' | 'state';
+
+const HEADER_ALIASES: Readonly<Record<string, Field>> = {
+  domainname: 'domain',
+  domain: 'domain',
+  domaintype: 'type',
+  type: 'type',
+  organizationname: 'organization',
+  organisationname: 'organization',
+  organization: 'organization',
+  organisation: 'organization',
+  agency: 'organization',
+  suborganizationname: 'suborganization',
+  suborganisationname: 'suborganization',
+  suborganization: 'suborganization',
+  suborganisation: 'suborganization',
+  bureau: 'suborganization',
+  city: 'city',
+  state: 'state',
+};
+const REQUIRED: readonly Field[] = ['domain', 'type', 'organization'];
+
+export interface DotgovEntry {
+  readonly domain: string;
+  /** The suborganization when there is one, else the organization. */
+  readonly name: string;
+  /** The parent organization when `name` is a suborganization, else null. */
+  readonly organization: string | null;
+  readonly level: AgencyLevel;
+  readonly domainType: string;
+  readonly city: string | null;
+  readonly state: string | null;
+}
+
+export interface DotgovSkip {
+  /** Physical line number in the file. */
+  readonly line: number;
+  readonly detail: string;
+}
+
+export type DotgovParse =
+  | { readonly ok: true; readonly rows: number; readonly entries: DotgovEntry[]; readonly skipped: DotgovSkip[] }
+  | { readonly ok: false; readonly message: string; readonly hint: string };
+
+const normaliseHeader = (h: string) => h.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The level of a registry `Domain type`: Federal* → federal; State or territory* → state;
+ * City, County, Special district, School district, Independent intrastate (incl. "- Election") → local;
+ * Tribal / Native sovereign nation → tribal; Interstate → interstate. Undefined when unknown.
+ */
+export function levelOfDomainType(type: string): AgencyLevel | undefined {
+  const t = type.toLowerCase().replace(/\s*-\s*election$/, '').trim();
+  if (t.startsWith('federal')) return 'federal';
+  if (t.startsWith('state')) return 'state';
+  if (t.startsWith('tribal') || t.startsWith('native sovereign')) return 'tribal';
+  if (t.startsWith('interstate')) return 'interstate';
+  if (/^(city|county|special district|school district|independent intrastate|local)/.test(t)) return 'local';
+  return undefined;
+}
+
+function value(v: string | undefined): string {
+  const s = (v ?? '').trim();
+  return s === '(blank)' ? '' : s;
+}
+
+/** Parses the registry text (BOM, CRLF and quoted commas handled); bad rows are skipped, not fatal. */
+export function parseDotgov(text: string): DotgovParse {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    return { ok: false, message: `not a readable CSV file${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? String(err)}`, hint: 'pass the registry file current-full.csv from github.com/cisagov/dotgov-data' };
+  }
+  const first = records[0];
+  if (!first) return { ok: false, message: 'the file is empty (no header row)', hint: 'pass the registry file current-full.csv from github.com/cisagov/dotgov-data' };
+  const header = first.record;
+  const index = new Map<Field, number>();
+  for (const [i, h] of header.entries()) {
+    const f = HEADER_ALIASES[normaliseHeader(h)];
+    if (f === undefined) continue;
+    if (index.has(f)) {
+      return { ok: false, message: `two columns mean ${f}: ${JSON.stringify(header[index.get(f) ?? 0])} and ${JSON.stringify(h)}`, hint: 'remove one of them' };
+    }
+    index.set(f, i);
+  }
+  const missing = REQUIRED.filter((f) => !index.has(f));
+  if (missing.length > 0) {
+    const names: Record<Field, string> = { domain: 'Domain name', type: 'Domain type', organization: 'Organization name', suborganization: 'Suborganization name', city: 'City', state: 'State' };
+    return {
+      ok: false,
+      message: `required column${missing.length > 1 ? 's' : ''} ${missing.map((f) => names[f]).join(', ')} not found; the header has: ${header.map((h) => JSON.stringify(h)).join(', ')}`,
+      hint: 'pass the CISA .gov registry CSV (Domain name, Domain type, Organization name, Suborganization name, City, State)',
+    };
+  }
+  const at = (r: string[], f: Field) => {
+    const i = index.get(f);
+    return i === undefined ? '' : value(r[i]);
+  };
+  const entries: DotgovEntry[] = [];
+  const skipped: DotgovSkip[] = [];
+  const seen = new Set<string>();
+  for (let k = 1; k < records.length; k++) {
+    const rec = records[k];
+    if (!rec) continue;
+    const r = rec.record;
+    const line = rec.info.lines;
+    const domain = at(r, 'domain').toLowerCase().replace(/\.$/, '');
+    if (!isValidDomain(domain)) {
+      skipped.push({ line, detail: `domain ${JSON.stringify(domain)} is not a valid ASCII domain name` });
+      continue;
+    }
+    if (seen.has(domain)) {
+      skipped.push({ line, detail: `domain ${domain} appears twice (the first row wins)` });
+      continue;
+    }
+    const domainType = at(r, 'type');
+    const level = levelOfDomainType(domainType);
+    if (level === undefined) {
+      skipped.push({ line, detail: `domain ${domain}: unknown domain type ${JSON.stringify(domainType)}` });
+      continue;
+    }
+    const org = at(r, 'organization');
+    if (org === '') {
+      skipped.push({ line, detail: `domain ${domain} has no organization name` });
+      continue;
+    }
+    seen.add(domain);
+    const sub = at(r, 'suborganization');
+    entries.push({
+      domain,
+      name: sub !== '' ? sub : org,
+      organization: sub !== '' && sub !== org ? org : null,
+      level,
+      domainType,
+      city: at(r, 'city') || null,
+      state: at(r, 'state') || null,
+    });
+  }
+  return { ok: true, rows: records.length - 1, entries, skipped };
+}
