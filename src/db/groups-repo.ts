@@ -102,7 +102,7 @@ interface RawGroupRow {
 const GROUP_ROW_SQL = `
 SELECT g.id, g.name, g.kind, g.capacity, g.description, g.builtin, g.archived_on,
        (SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
-         WHERE a.group_id = g.id AND a.removed_on IS NULL AND m.left_on IS NULL) AS members
+         WHERE a.group_id = g.id AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)) AS members
 FROM groups g`;
 
 function toGroupRow(r: RawGroupRow): GroupRow {
@@ -118,22 +118,21 @@ function toGroupRow(r: RawGroupRow): GroupRow {
   };
 }
 
-/** Groups with their current member counts: working groups first, then practice areas, by name. */
-export function listGroups(db: Db, filter: { kind?: GroupKind; includeArchived?: boolean } = {}): GroupRow[] {
+/**
+ * Groups with their member counts on `today` (a member is active then when `left_on` is empty or
+ * later, as in SPEC §8): working groups first, then practice areas, by name.
+ */
+export function listGroups(db: Db, today: string, filter: { kind?: GroupKind; includeArchived?: boolean } = {}): GroupRow[] {
   const where: string[] = [];
-  const params: string[] = [];
-  if (filter.kind) {
-    where.push('g.kind = ?');
-    params.push(filter.kind);
-  }
+  if (filter.kind) where.push('g.kind = @kind');
   if (!filter.includeArchived) where.push('g.archived_on IS NULL');
   const sql = `${GROUP_ROW_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY g.kind DESC, g.name COLLATE NOCASE, g.id`;
-  return (db.prepare(sql).all(...params) as RawGroupRow[]).map(toGroupRow);
+  return (db.prepare(sql).all({ today, ...(filter.kind ? { kind: filter.kind } : {}) }) as RawGroupRow[]).map(toGroupRow);
 }
 
 /** The group of that name (case-insensitive), archived or not. */
-export function findGroup(db: Db, name: string): GroupRow | undefined {
-  const r = db.prepare(`${GROUP_ROW_SQL} WHERE g.name = ? COLLATE NOCASE`).get(name.trim()) as RawGroupRow | undefined;
+export function findGroup(db: Db, name: string, today: string): GroupRow | undefined {
+  const r = db.prepare(`${GROUP_ROW_SQL} WHERE g.name = @name COLLATE NOCASE`).get({ name: name.trim(), today }) as RawGroupRow | undefined;
   return r ? toGroupRow(r) : undefined;
 }
 
@@ -170,14 +169,14 @@ export interface GroupMemberRow {
  * Members of a group: by default the active members with an open assignment; with `history`,
  * every assignment row ever made (closed ones and inactive members included), oldest first per member.
  */
-export function groupMembers(db: Db, groupId: number, history = false): GroupMemberRow[] {
+export function groupMembers(db: Db, groupId: number, today: string, history = false): GroupMemberRow[] {
   const sql = `
 SELECT m.email, m.first_name AS firstName, m.last_name AS lastName, a.assigned_on AS assignedOn,
        a.removed_on AS removedOn, a.source
 FROM assignments a JOIN members m ON m.id = a.member_id
-WHERE a.group_id = ?${history ? '' : ' AND a.removed_on IS NULL AND m.left_on IS NULL'}
+WHERE a.group_id = @groupId${history ? '' : ' AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)'}
 ORDER BY m.email, a.assigned_on, a.id`;
-  return db.prepare(sql).all(groupId) as GroupMemberRow[];
+  return db.prepare(sql).all(history ? { groupId } : { groupId, today }) as GroupMemberRow[];
 }
 
 export interface MemberRef {
@@ -219,20 +218,20 @@ export function memberGroups(db: Db, memberId: number): GroupRef[] {
     .all(memberId) as GroupRef[];
 }
 
-/** Open assignments of active members in the group: what its capacity is measured against. */
-export function groupFill(db: Db, groupId: number): number {
+/** Open assignments of members active on `today` in the group: what its capacity is measured against. */
+export function groupFill(db: Db, groupId: number, today: string): number {
   return db
     .prepare(
       `SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
-       WHERE a.group_id = ? AND a.removed_on IS NULL AND m.left_on IS NULL`,
+       WHERE a.group_id = @groupId AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)`,
     )
     .pluck()
-    .get(groupId) as number;
+    .get({ groupId, today }) as number;
 }
 
 /** What the auto-assignment planner needs for one kind of group, read in one go. */
 export interface AutoAssignInputs {
-  /** Active members in no (non-archived) group of the kind, by email, with their groups of the other kind. */
+  /** Members active on `today` in no (non-archived) group of the kind, by email, with their groups of the other kind. */
   readonly members: { readonly id: number; readonly email: string; readonly otherGroupIds: readonly number[] }[];
   /** The non-archived groups of the kind with their current fill. */
   readonly groups: { readonly id: number; readonly name: string; readonly capacity: number | null; readonly fill: number }[];
@@ -242,32 +241,32 @@ export interface AutoAssignInputs {
   readonly otherNames: ReadonlyMap<number, string>;
 }
 
-export function loadAutoAssignInputs(db: Db, kind: GroupKind): AutoAssignInputs {
+export function loadAutoAssignInputs(db: Db, kind: GroupKind, today: string): AutoAssignInputs {
   const other: GroupKind = kind === 'working_group' ? 'practice_area' : 'working_group';
   const rows = db
     .prepare(
       `SELECT m.id, m.email,
               (SELECT group_concat(a.group_id) FROM assignments a JOIN groups g ON g.id = a.group_id
-                WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = ? AND g.archived_on IS NULL) AS other
+                WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = @other AND g.archived_on IS NULL) AS other
        FROM members m
-       WHERE m.left_on IS NULL
+       WHERE (m.left_on IS NULL OR m.left_on > @today)
          AND NOT EXISTS (SELECT 1 FROM assignments a JOIN groups g ON g.id = a.group_id
-                          WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = ? AND g.archived_on IS NULL)
+                          WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = @kind AND g.archived_on IS NULL)
        ORDER BY m.email`,
     )
-    .all(other, kind) as { id: number; email: string; other: string | null }[];
+    .all({ other, kind, today }) as { id: number; email: string; other: string | null }[];
   const members = rows.map((r) => ({
     id: r.id,
     email: r.email,
     otherGroupIds: r.other === null ? [] : r.other.split(',').map(Number),
   }));
-  const groups = listGroups(db, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
+  const groups = listGroups(db, today, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
   const linkSql =
     kind === 'working_group'
       ? 'SELECT practice_area_id AS fromId, working_group_id AS toId FROM group_links'
       : 'SELECT working_group_id AS fromId, practice_area_id AS toId FROM group_links';
   const links = db.prepare(linkSql).all() as { fromId: number; toId: number }[];
-  const otherNames = new Map(listGroups(db, { kind: other }).map((g) => [g.id, g.name] as const));
+  const otherNames = new Map(listGroups(db, today, { kind: other }).map((g) => [g.id, g.name] as const));
   return { members, groups, links, otherNames };
 }
 

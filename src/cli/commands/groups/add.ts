@@ -4,7 +4,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { withExamples } from '../../help.js';
 import { findGroup, insertGroup, type GroupKind } from '../../../db/groups-repo.js';
-import { inTransaction, kindLabel, KINDS, parseCapacity, parseKind } from './shared.js';
+import { inTransaction, kindLabel, KINDS, parseCapacity, parseKind, today } from './shared.js';
 
 export interface GroupsAddOptions {
   readonly name: string;
@@ -34,7 +34,7 @@ export async function runGroupsAdd(opts: GroupsAddOptions, ctx: CliContext): Pro
   const db = ctx.db();
   const chosenKind = kind;
   const id = inTransaction(db, () => {
-    const existing = findGroup(db, name);
+    const existing = findGroup(db, name, today(ctx));
     if (existing) {
       throw existing.archivedOn === null
         ? new UsageError(`a group named '${existing.name}' already exists (${kindLabel(existing.kind)})`, 'choose another name; see them with: aicop groups list')

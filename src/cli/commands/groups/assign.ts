@@ -70,9 +70,9 @@ export interface GroupsAssignResult {
   readonly applied: boolean;
 }
 
-function assertRoom(db: Db, g: GroupRef): void {
+function assertRoom(db: Db, g: GroupRef, on: string): void {
   if (g.capacity === null) return;
-  const fill = groupFill(db, g.id);
+  const fill = groupFill(db, g.id, on);
   if (fill >= g.capacity) {
     throw new UsageError(
       `group '${g.name}' is full: ${fill} active members, capacity ${g.capacity}; nothing was changed`,
@@ -93,7 +93,7 @@ function applyManual(db: Db, memberId: number, email: string, add: readonly Grou
       changes.push({ email, group: g.name, change: 'already', since });
       continue;
     }
-    assertRoom(db, g);
+    assertRoom(db, g, on);
     openAssignment(db, { memberId, groupId: g.id, on, source: 'manual' });
     changes.push({ email, group: g.name, change: 'assigned' });
   }
@@ -112,8 +112,8 @@ async function runManual(member: string, groups: readonly string[], ctx: CliCont
   const db = ctx.db();
   const on = today(ctx);
   const changes = inTransaction(db, () => {
-    const m = resolveMember(db, member, { active: true });
-    const targets = groups.map((name) => resolveGroup(db, name));
+    const m = resolveMember(db, member, on, { active: true });
+    const targets = groups.map((name) => resolveGroup(db, name, on));
     return applyManual(db, m.id, m.email, targets, [], on);
   });
   reportChanges(ctx, changes, on);
@@ -126,9 +126,10 @@ async function runInteractive(member: string | undefined, ctx: CliContext): Prom
   }
   const db = ctx.db();
   const email = member ?? (await ctx.prompter.input({ message: 'Member email' }));
-  const m = resolveMember(db, email, { active: true });
+  const on = today(ctx);
+  const m = resolveMember(db, email, on, { active: true });
   const current = new Set(memberGroups(db, m.id).map((g) => g.id));
-  const all = listGroups(db);
+  const all = listGroups(db, on);
   const chosen = new Set(
     await ctx.prompter.checkbox<number>({
       message: `Groups of ${m.email} (space toggles, enter applies)`,
@@ -142,7 +143,6 @@ async function runInteractive(member: string | undefined, ctx: CliContext): Prom
   );
   const add = all.filter((g) => chosen.has(g.id) && !current.has(g.id));
   const remove = all.filter((g) => !chosen.has(g.id) && current.has(g.id));
-  const on = today(ctx);
   if (add.length === 0 && remove.length === 0) {
     ctx.info(`no change for ${m.email}`);
     return { changes: [], applied: false };
@@ -173,7 +173,8 @@ function samePlan(a: AssignmentPlan, b: AssignmentPlan): boolean {
 async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promise<GroupsAssignResult> {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.db();
-  const plan = planAssignments(loadAutoAssignInputs(db, kind));
+  const on = today(ctx);
+  const plan = planAssignments(loadAutoAssignInputs(db, kind, on));
   const label = kindLabel(kind);
   const n = plan.placements.length;
   if (n === 0 && plan.unplaced.length === 0) {
@@ -198,10 +199,9 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
       return { changes: [], plan, applied: false };
     }
   }
-  const on = today(ctx);
   inTransaction(db, () => {
     // The plan shown may be stale if another command wrote meanwhile: apply only what was shown.
-    if (!samePlan(plan, planAssignments(loadAutoAssignInputs(db, kind)))) {
+    if (!samePlan(plan, planAssignments(loadAutoAssignInputs(db, kind, on)))) {
       throw new UsageError('the groups or members changed while the plan was shown; nothing was changed', 'run the command again to see the new plan');
     }
     for (const p of plan.placements) openAssignment(db, { memberId: p.memberId, groupId: p.groupId, on, source: 'auto' });

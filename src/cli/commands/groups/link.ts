@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { addLink, listLinks, removeLink, type GroupLinkRow } from '../../../db/groups-repo.js';
-import { inTransaction, LIST_FORMATS, renderList, resolveGroup } from './shared.js';
+import { inTransaction, LIST_FORMATS, renderList, resolveGroup, today } from './shared.js';
 
 export interface GroupsLinkOptions {
   readonly practiceArea: string;
@@ -21,8 +21,9 @@ export interface GroupsLinkResult {
 export function runGroupsLink(opts: GroupsLinkOptions, ctx: CliContext, unlink = false): GroupsLinkResult {
   const db = ctx.db();
   const r = inTransaction(db, () => {
-    const pa = resolveGroup(db, opts.practiceArea, 'practice_area');
-    const wg = resolveGroup(db, opts.workingGroup, 'working_group');
+    const on = today(ctx);
+    const pa = resolveGroup(db, opts.practiceArea, on, 'practice_area');
+    const wg = resolveGroup(db, opts.workingGroup, on, 'working_group');
     const changed = unlink ? removeLink(db, pa.id, wg.id) : addLink(db, pa.id, wg.id);
     return { practiceArea: pa.name, workingGroup: wg.name, changed };
   });

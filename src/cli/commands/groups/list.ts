@@ -4,7 +4,7 @@ import type { CliContext } from '../../context.js';
 import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { listGroups, type GroupKind, type GroupRow } from '../../../db/groups-repo.js';
-import { LIST_FORMATS, parseKind, renderList, type ListColumn } from './shared.js';
+import { LIST_FORMATS, parseKind, renderList, today, type ListColumn } from './shared.js';
 
 export interface GroupsListOptions {
   readonly kind?: GroupKind;
@@ -22,7 +22,7 @@ const ARCHIVED: ListColumn<GroupRow> = { header: 'archived_on', value: (g) => g.
 
 export function runGroupsList(opts: GroupsListOptions, ctx: CliContext): GroupRow[] {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
-  const rows = listGroups(ctx.db(), { ...(opts.kind ? { kind: opts.kind } : {}), includeArchived: opts.all });
+  const rows = listGroups(ctx.db(), today(ctx), { ...(opts.kind ? { kind: opts.kind } : {}), includeArchived: opts.all });
   emit(ctx, renderList(ctx, format, rows, opts.all ? [...COLUMNS, ARCHIVED] : COLUMNS));
   return rows;
 }

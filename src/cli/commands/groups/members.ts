@@ -3,7 +3,7 @@ import type { CliContext } from '../../context.js';
 import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { groupMembers, type GroupMemberRow } from '../../../db/groups-repo.js';
-import { LIST_FORMATS, renderList, resolveGroup, type ListColumn } from './shared.js';
+import { LIST_FORMATS, renderList, resolveGroup, today, type ListColumn } from './shared.js';
 
 export interface GroupsMembersOptions {
   readonly group: string;
@@ -22,8 +22,9 @@ const REMOVED: ListColumn<GroupMemberRow> = { header: 'removed_on', value: (m) =
 export function runGroupsMembers(opts: GroupsMembersOptions, ctx: CliContext): GroupMemberRow[] {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.db();
-  const g = resolveGroup(db, opts.group);
-  const rows = groupMembers(db, g.id, opts.history);
+  const on = today(ctx);
+  const g = resolveGroup(db, opts.group, on);
+  const rows = groupMembers(db, g.id, on, opts.history);
   emit(ctx, renderList(ctx, format, rows, opts.history ? [...COLUMNS, REMOVED] : COLUMNS));
   ctx.info(`${g.name}: ${g.members} active member${g.members === 1 ? '' : 's'}${g.capacity === null ? '' : ` of ${g.capacity}`}`);
   return rows;

@@ -23,7 +23,8 @@ export interface GroupsRemoveResult {
  */
 export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext): Promise<GroupsRemoveResult> {
   const db = ctx.db();
-  const g = resolveGroup(db, opts.name);
+  const on = today(ctx);
+  const g = resolveGroup(db, opts.name, on);
   if (g.builtin) {
     throw new UsageError(`'${g.name}' is a built-in ${kindLabel(g.kind)} of the CoP and cannot be removed`, 'only groups added with aicop groups add can be removed');
   }
@@ -36,10 +37,9 @@ export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext
       return { name: g.name, removed: false, closedAssignments: 0 };
     }
   }
-  const on = today(ctx);
   const closed = inTransaction(db, () => {
     // Re-read under the write lock: another command may have removed it meanwhile.
-    const now = findGroup(db, g.name);
+    const now = findGroup(db, g.name, on);
     if (!now || now.archivedOn !== null) throw new UsageError(`group '${g.name}' was removed meanwhile`, 'see the current groups with: aicop groups list');
     return archiveGroup(db, g.id, on);
   });

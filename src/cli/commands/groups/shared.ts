@@ -45,13 +45,13 @@ export function today(ctx: CliContext): string {
  * The group the user named, not archived; otherwise a usage error that suggests the closest
  * existing name.
  */
-export function resolveGroup(db: Db, name: string, kind?: GroupKind): GroupRow {
-  const g = findGroup(db, name);
+export function resolveGroup(db: Db, name: string, today: string, kind?: GroupKind): GroupRow {
+  const g = findGroup(db, name, today);
   if (g && g.archivedOn !== null) {
     throw new UsageError(`group '${g.name}' was removed (archived) on ${g.archivedOn}`, 'see the current groups with: aicop groups list');
   }
   if (g && (kind === undefined || g.kind === kind)) return g;
-  const candidates = listGroups(db, kind ? { kind } : {}).map((x) => x.name);
+  const candidates = listGroups(db, today, kind ? { kind } : {}).map((x) => x.name);
   if (g) {
     throw new UsageError(`'${g.name}' is a ${kindLabel(g.kind)}, not a ${kindLabel(kind ?? g.kind)}${didYouMean(name, candidates)}`, `see them with: aicop groups list --kind ${kind ?? g.kind}`);
   }
@@ -64,13 +64,13 @@ export function normaliseEmail(email: string): string {
 }
 
 /** The member with that email; otherwise a usage error that suggests the closest address. */
-export function resolveMember(db: Db, email: string, opts: { active: boolean }): MemberRef {
+export function resolveMember(db: Db, email: string, today: string, opts: { active: boolean }): MemberRef {
   const wanted = normaliseEmail(email);
   const m = findMemberByEmail(db, wanted);
   if (!m) {
     throw new UsageError(`no member with email '${wanted}'${didYouMean(wanted, memberEmailCandidates(db, wanted))}`, 'see them with: aicop members list --search <text>');
   }
-  if (opts.active && m.leftOn !== null) {
+  if (opts.active && m.leftOn !== null && m.leftOn <= today) {
     throw new UsageError(`member ${m.email} left on ${m.leftOn}; only active members join groups`, `reactivate them first, e.g. re-import them or run: aicop members update ${m.email}`);
   }
   return m;

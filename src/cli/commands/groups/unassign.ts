@@ -23,11 +23,11 @@ export function runGroupsUnassign(opts: GroupsUnassignOptions, ctx: CliContext):
   const on = today(ctx);
   const result = inTransaction(db, () => {
     // Inactive members may still be unassigned: that tidies up after a departure.
-    const m = resolveMember(db, opts.member, { active: false });
+    const m = resolveMember(db, opts.member, on, { active: false });
     const removed: string[] = [];
     const notIn: string[] = [];
     for (const name of opts.groups) {
-      const g = resolveGroup(db, name);
+      const g = resolveGroup(db, name, on);
       (closeAssignment(db, { memberId: m.id, groupId: g.id, on }) ? removed : notIn).push(g.name);
     }
     return { email: m.email, removed, notIn };
