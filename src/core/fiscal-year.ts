@@ -63,7 +63,7 @@ export function parseFyArg(arg: string, now: Date): number {
   if (a === 'previous') return fiscalYearOf(isoDateOf(now)) - 1;
   const m = /^(?:fy\s*)?(\d{4})$/.exec(a);
   const fy = m ? Number(m[1]) : NaN;
-  if (!m || fy < 1001) {
+  if (!m || fy < 1901) {
     throw new Error(`--fy ${JSON.stringify(arg)} is not a fiscal year; use a year like 2023 or FY2023, or current or previous`);
   }
   return fy;

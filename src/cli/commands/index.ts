@@ -8,7 +8,7 @@ import { registerDomains } from './domains/index.js';
 import { registerAgencies } from './agencies/index.js';
 import { registerGroups } from './groups/index.js';
 import { registerEvents } from './events/index.js';
-// import { registerReport } from './report/index.js';
+import { registerReport } from './report/index.js';
 import { registerExport } from './export/index.js';
 import { registerDb } from './db/index.js';
 
@@ -22,7 +22,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAgencies(program, ctx);
   registerGroups(program, ctx);
   registerEvents(program, ctx);
-  // registerReport(program, ctx);
+  registerReport(program, ctx);
   registerExport(program, ctx);
   registerDb(program, ctx);
 }

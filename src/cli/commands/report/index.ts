@@ -1,7 +1,68 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { parseFyArg } from '../../../core/fiscal-year.js';
+import type { AgencyGrouping, ReportKind } from '../../../report/model.js';
+import { formatsOf, pipedDefaultOf, runReport, type ReportOptions } from './run.js';
 
-export function registerReport(program: Command, _ctx: CliContext): Command {
-  const noun = program.command('report').description('fiscal-year reports');
+interface RawFlags {
+  fy?: string;
+  compare?: boolean;
+  by?: string;
+}
+
+const DESCRIPTIONS: Readonly<Record<ReportKind, string>> = {
+  membership: 'members at the start and end of a fiscal year, joined, left, growth, by member type and level',
+  agencies: 'agencies with members at the end of a fiscal year (--by agency or organization)',
+  groups: 'members per working group and practice area at the end of a fiscal year, joined in it',
+  events: 'events of a fiscal year: counts by type, attendance, satisfaction, NPS, one row per event',
+  annual: 'the annual report: membership, agencies, groups and events in one document (html with charts)',
+};
+
+/** Maps flags to typed options; bad or missing values are usage errors (exit 2). */
+export function parseReportFlags(kind: ReportKind, flags: RawFlags, now: Date): ReportOptions {
+  if (flags.fy === undefined) {
+    throw new UsageError(`report ${kind} needs --fy`, 'pass --fy 2023 (or FY2023), --fy current or --fy previous');
+  }
+  let fy: number;
+  try {
+    fy = parseFyArg(flags.fy, now);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let by: AgencyGrouping = 'agency';
+  if (flags.by !== undefined) {
+    if (kind !== 'agencies' && kind !== 'annual') throw new UsageError(`--by applies to report agencies and report annual, not report ${kind}`);
+    if (flags.by !== 'agency' && flags.by !== 'organization') throw new UsageError(`--by ${JSON.stringify(flags.by)} is not a grouping`, 'use --by agency or --by organization');
+    by = flags.by;
+  }
+  return { kind, fy, compare: flags.compare === true, by };
+}
+
+function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
+  const cmd = noun
+    .command(kind)
+    .description(DESCRIPTIONS[kind])
+    .option('--fy <year>', 'fiscal year: 2023, FY2023, current or previous (FY N = 1 Oct N-1 to 30 Sep N)')
+    .option('--compare', 'add the previous fiscal year');
+  if (kind === 'agencies' || kind === 'annual') cmd.addOption(new Option('--by <grouping>', 'agency or organization').choices(['agency', 'organization']));
+  cmd.addHelpText('after', `\nFormats: ${formatsOf(kind).join(', ')} (--format; default table on a terminal, ${pipedDefaultOf(kind)} when piped or written with -o unless the -o extension names one).`);
+  cmd.action(async (flags: RawFlags) => {
+    await runReport(parseReportFlags(kind, flags, ctx.now()), ctx);
+  });
+  const examples: Record<ReportKind, string[]> = {
+    membership: ['aicop report membership --fy 2023', 'aicop report membership --fy previous --compare --format json'],
+    agencies: ['aicop report agencies --fy 2023 --by organization', 'aicop report agencies --fy current -o agencies.csv'],
+    groups: ['aicop report groups --fy 2023'],
+    events: ['aicop report events --fy 2023 --format md', 'aicop report events --fy previous -o events.csv'],
+    annual: ['aicop report annual --fy 2023 --compare -o fy2023.html', 'aicop report annual --fy previous --format md | mail -s "FY report" team@agency.gov'],
+  };
+  withExamples(cmd, ...examples[kind]);
+}
+
+export function registerReport(program: Command, ctx: CliContext): Command {
+  const noun = program.command('report').description('fiscal-year reports: membership, agencies, groups, events, annual');
+  for (const kind of ['membership', 'agencies', 'groups', 'events', 'annual'] as const) registerVerb(noun, ctx, kind);
   return noun;
 }

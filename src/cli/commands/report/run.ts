@@ -1,0 +1,83 @@
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { emit, resolveFormat, type Format } from '../../output.js';
+import { isoDateOf } from '../../../core/fiscal-year.js';
+import { produceReport } from '../../../report/load.js';
+import { SECTIONS_OF, type AgencyGrouping, type Report, type ReportKind } from '../../../report/model.js';
+import { renderCsv } from '../../../report/render-csv.js';
+import { renderJson } from '../../../report/render-json.js';
+import { renderMarkdown } from '../../../report/render-md.js';
+import { renderText } from '../../../report/render-table.js';
+
+export interface ReportOptions {
+  readonly kind: ReportKind;
+  readonly fy: number;
+  readonly compare: boolean;
+  readonly by: AgencyGrouping;
+}
+
+export interface ReportResult {
+  readonly report: Report;
+  readonly format: Format;
+  readonly text: string;
+}
+
+/** Formats each report offers; annual is several tables, so no csv. */
+export function formatsOf(kind: ReportKind): readonly Format[] {
+  return kind === 'annual' ? ['table', 'json', 'md', 'html'] : ['table', 'csv', 'json', 'md', 'html'];
+}
+
+/** Piped or -o default: md for the annual document (it suits an email), csv for one table. */
+export function pipedDefaultOf(kind: ReportKind): Format {
+  return kind === 'annual' ? 'md' : 'csv';
+}
+
+const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };
+
+/** --format, else the -o file's extension when the report offers it, else resolveFormat's rule. */
+export function reportFormat(ctx: CliContext, kind: ReportKind): Format {
+  const offered = formatsOf(kind);
+  const out = ctx.globals.output;
+  if (ctx.globals.format === undefined && out !== undefined && out !== '-') {
+    const m = /\.[a-z]+$/i.exec(out);
+    const f = m ? BY_EXTENSION[m[0].toLowerCase()] : undefined;
+    if (f && offered.includes(f)) return f;
+  }
+  return resolveFormat(ctx, offered, pipedDefaultOf(kind));
+}
+
+/** Builds the report from the database, renders it and writes it to stdout or -o. */
+export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<ReportResult> {
+  const format = reportFormat(ctx, opts.kind);
+  const sections = SECTIONS_OF[opts.kind];
+  if (format === 'csv' && sections.length !== 1) {
+    throw new UsageError(`report ${opts.kind} has several tables and no csv format`, 'use --format json, md or html, or one of report membership|agencies|groups|events --format csv');
+  }
+  const report = produceReport(ctx.db(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
+  let text: string;
+  switch (format) {
+    case 'json':
+      text = renderJson(report);
+      break;
+    case 'md':
+      text = renderMarkdown(report);
+      break;
+    case 'csv':
+      text = renderCsv(report, sections[0] ?? 'membership');
+      break;
+    case 'html': {
+      // vega is loaded only for html: the other formats stay quick to start.
+      const { renderHtml } = await import('../../../report/render-html.js');
+      text = await renderHtml(report, isoDateOf(ctx.now()));
+      break;
+    }
+    case 'table': {
+      const color = ctx.colorFor('stdout');
+      text = renderText(report, { bold: (s) => color.bold(s) });
+      break;
+    }
+  }
+  emit(ctx, text);
+  if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy} ${opts.kind} report (${format}) to ${ctx.globals.output}`);
+  return { report, format, text };
+}

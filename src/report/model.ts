@@ -1,0 +1,322 @@
+import { summarizeScores, pct } from '../core/satisfaction.js';
+import type { AgencyInfo, AttendeeTotals, EventCell, GroupCell, MemberCell } from '../db/report-repo.js';
+
+/** The report kinds; annual holds every section. */
+export const REPORT_KINDS = ['membership', 'agencies', 'groups', 'events', 'annual'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export type Section = 'membership' | 'agencies' | 'groups' | 'events';
+export const SECTIONS_OF: Readonly<Record<ReportKind, readonly Section[]>> = {
+  membership: ['membership'],
+  agencies: ['agencies'],
+  groups: ['groups'],
+  events: ['events'],
+  annual: ['membership', 'agencies', 'groups', 'events'],
+};
+
+export const LEVELS = ['federal', 'state', 'local', 'tribal', 'interstate', 'unknown'] as const;
+export const MEMBER_TYPES = ['employee', 'contractor'] as const;
+export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
+
+export interface Flow {
+  at_start: number;
+  joined: number;
+  left: number;
+  at_end: number;
+}
+
+export interface MembershipSection extends Flow {
+  /** (at_end - at_start) / at_start * 100, one decimal; null when at_start is 0. */
+  growth_pct: number | null;
+  by_member_type: Record<string, Flow>;
+  by_level: Record<string, Flow>;
+}
+
+export interface AgencyRow {
+  agency: string;
+  organization: string | null;
+  level: string;
+  members_at_end: number;
+  joined_in_fy: number;
+}
+
+export interface OrganizationRow {
+  organization: string;
+  /** The level of its agencies, or "mixed". */
+  level: string;
+  /** Agencies of the organisation with ≥1 member at FY end. */
+  agencies: number;
+  members_at_end: number;
+  joined_in_fy: number;
+}
+
+export type AgencyGrouping = 'agency' | 'organization';
+
+export interface AgenciesSection {
+  by: AgencyGrouping;
+  /** Agencies with at least one member at FY end. */
+  count: number;
+  rows: AgencyRow[] | OrganizationRow[];
+}
+
+export interface GroupRow {
+  group: string;
+  members_at_end: number;
+  joined_in_fy: number;
+}
+
+export interface GroupsSection {
+  working_groups: GroupRow[];
+  practice_areas: GroupRow[];
+}
+
+export interface Satisfaction {
+  responses: number;
+  counts: Record<'1' | '2' | '3' | '4' | '5', number>;
+  mean: number | null;
+  csat_pct: number | null;
+}
+
+export interface EventRow {
+  id: string;
+  title: string;
+  type: string;
+  held_on: string;
+  track: string | null;
+  government_wide: boolean;
+  registrations: number;
+  attendances: number;
+  responses: number;
+  mean: number | null;
+  csat_pct: number | null;
+  nps: number | null;
+}
+
+export interface EventsSection {
+  count: number;
+  count_by_type: Record<string, number>;
+  government_wide: number;
+  registrations: number;
+  attendances: number;
+  unique_attendees: number;
+  unique_member_attendees: number;
+  satisfaction: Satisfaction;
+  /** responses / attendances * 100, one decimal; null without attendances. */
+  response_rate: number | null;
+  nps_responses: number;
+  nps: number | null;
+  rows: EventRow[];
+}
+
+export interface FyReport {
+  fiscal_year: number;
+  period: { start: string; end: string };
+  membership?: MembershipSection;
+  agencies?: AgenciesSection;
+  groups?: GroupsSection;
+  events?: EventsSection;
+  methods?: readonly string[];
+}
+
+export interface Report extends FyReport {
+  previous?: FyReport;
+}
+
+/** What the repository returns for one FY; only the sections asked for are filled. */
+export interface ReportData {
+  fiscal_year: number;
+  period: { start: string; end: string };
+  members?: { cells: readonly MemberCell[]; agencies: readonly AgencyInfo[] };
+  groups?: readonly GroupCell[];
+  events?: { cells: readonly EventCell[]; attendees: AttendeeTotals };
+}
+
+export const METHODS: Readonly<Record<Section, readonly string[]>> = {
+  membership: [
+    'A member counts on a date D when joined_on <= D and left_on is empty or after D.',
+    'at_start is the count on the day before the fiscal year begins; at_end the count on its last day (30 September).',
+    'joined and left count members whose joined_on or left_on falls within the fiscal year, so at_end = at_start + joined - left.',
+    'growth_pct = (at_end - at_start) / at_start * 100, rounded to one decimal (half away from zero); empty when at_start is 0.',
+    'Level comes from the agency of the email domain; "unknown" for unmapped domains and members without an agency.',
+  ],
+  agencies: [
+    'count is the number of agencies with at least one member at the end of the fiscal year.',
+    'The table lists agencies (or organisations with --by organization) with members at the end or joins during the year.',
+  ],
+  groups: [
+    'members_at_end: distinct members assigned to the group on the last day of the fiscal year who are themselves members then.',
+    'joined_in_fy: distinct members whose assignment to the group began within the fiscal year.',
+  ],
+  events: [
+    'Events are those held within the fiscal year. registrations and attendances count attendance rows marked registered or attended.',
+    'unique_attendees counts distinct email addresses that attended at least one event (members or not); unique_member_attendees only members.',
+    'Satisfaction: every 1-5 response; mean to 2 decimals; csat_pct = responses scoring 4 or 5 / all responses * 100 (top-2-box).',
+    'response_rate = satisfaction responses / attendances * 100. NPS = % of 9-10 minus % of 0-6 answers, only where collected.',
+    'Percentages have one decimal, rounded half away from zero; a figure without a denominator is empty (null), never 0.',
+  ],
+};
+
+function flow(): Flow {
+  return { at_start: 0, joined: 0, left: 0, at_end: 0 };
+}
+
+function addFlow(into: Flow, c: Flow): void {
+  into.at_start += c.at_start;
+  into.joined += c.joined;
+  into.left += c.left;
+  into.at_end += c.at_end;
+}
+
+function byKey<T>(keys: readonly string[], make: () => T): Record<string, T> {
+  return Object.fromEntries(keys.map((k) => [k, make()]));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildMembership(cells: readonly MemberCell[], agencies: readonly AgencyInfo[]): MembershipSection {
+  const levelOf = new Map(agencies.map((a) => [a.id, a.level ?? 'unknown']));
+  const total = flow();
+  const byType = byKey(MEMBER_TYPES, flow);
+  const byLevel = byKey(LEVELS, flow);
+  for (const c of cells) {
+    addFlow(total, c);
+    addFlow((byType[c.member_type] ??= flow()), c);
+    const level = c.agency_id === null ? 'unknown' : (levelOf.get(c.agency_id) ?? 'unknown');
+    addFlow((byLevel[level] ??= flow()), c);
+  }
+  return {
+    ...total,
+    growth_pct: pct(total.at_end - total.at_start, total.at_start),
+    by_member_type: byType,
+    by_level: byLevel,
+  };
+}
+
+export function buildAgencies(cells: readonly MemberCell[], agencies: readonly AgencyInfo[], by: AgencyGrouping): AgenciesSection {
+  const info = new Map(agencies.map((a) => [a.id, a]));
+  const perAgency = new Map<number | null, { at_end: number; joined: number }>();
+  for (const c of cells) {
+    const p = perAgency.get(c.agency_id) ?? { at_end: 0, joined: 0 };
+    p.at_end += c.at_end;
+    p.joined += c.joined;
+    perAgency.set(c.agency_id, p);
+  }
+  const agencyRows: AgencyRow[] = [];
+  for (const [id, p] of perAgency) {
+    if (p.at_end === 0 && p.joined === 0) continue;
+    const a = id === null ? undefined : info.get(id);
+    agencyRows.push({
+      agency: a?.name ?? '(no agency)',
+      organization: a?.organization ?? null,
+      level: a?.level ?? 'unknown',
+      members_at_end: p.at_end,
+      joined_in_fy: p.joined,
+    });
+  }
+  const count = [...perAgency].filter(([id, p]) => id !== null && p.at_end > 0).length;
+  const order = <R extends { members_at_end: number; joined_in_fy: number }>(key: (r: R) => string) => (a: R, b: R) =>
+    b.members_at_end - a.members_at_end || b.joined_in_fy - a.joined_in_fy || cmp(key(a), key(b));
+  if (by === 'agency') {
+    agencyRows.sort(order<AgencyRow>((r) => `${r.agency}\u0000${r.organization ?? ''}`));
+    return { by, count, rows: agencyRows };
+  }
+  const orgs = new Map<string, OrganizationRow>();
+  for (const r of agencyRows) {
+    const key = r.organization ?? r.agency;
+    const o = orgs.get(key);
+    if (!o) {
+      orgs.set(key, { organization: key, level: r.level, agencies: r.members_at_end > 0 && r.agency !== '(no agency)' ? 1 : 0, members_at_end: r.members_at_end, joined_in_fy: r.joined_in_fy });
+      continue;
+    }
+    if (o.level !== r.level) o.level = 'mixed';
+    if (r.members_at_end > 0 && r.agency !== '(no agency)') o.agencies += 1;
+    o.members_at_end += r.members_at_end;
+    o.joined_in_fy += r.joined_in_fy;
+  }
+  return { by, count, rows: [...orgs.values()].sort(order<OrganizationRow>((r) => r.organization)) };
+}
+
+export function buildGroups(cells: readonly GroupCell[]): GroupsSection {
+  const row = (g: GroupCell): GroupRow => ({ group: g.name, members_at_end: g.members_at_end, joined_in_fy: g.joined_in_fy });
+  return {
+    working_groups: cells.filter((g) => g.kind === 'working_group').map(row),
+    practice_areas: cells.filter((g) => g.kind === 'practice_area').map(row),
+  };
+}
+
+function scoreCounts(s: readonly number[], n: readonly number[]) {
+  return {
+    satisfaction: { 1: s[0] ?? 0, 2: s[1] ?? 0, 3: s[2] ?? 0, 4: s[3] ?? 0, 5: s[4] ?? 0 },
+    nps: Object.fromEntries(n.map((v, i) => [i, v])),
+  };
+}
+
+export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTotals): EventsSection {
+  const byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<string, number>;
+  const s = [0, 0, 0, 0, 0];
+  const n = Array.from({ length: 11 }, () => 0);
+  let registrations = 0;
+  let attendances = 0;
+  let governmentWide = 0;
+  const rows: EventRow[] = cells.map((e) => {
+    byType[e.type] = (byType[e.type] ?? 0) + 1;
+    if (e.government_wide === 1) governmentWide += 1;
+    registrations += e.registrations;
+    attendances += e.attendances;
+    e.s.forEach((v, i) => (s[i] = (s[i] ?? 0) + v));
+    e.n.forEach((v, i) => (n[i] = (n[i] ?? 0) + v));
+    const sum = summarizeScores(scoreCounts(e.s, e.n));
+    return {
+      id: e.id,
+      title: e.title,
+      type: e.type,
+      held_on: e.held_on,
+      track: e.track,
+      government_wide: e.government_wide === 1,
+      registrations: e.registrations,
+      attendances: e.attendances,
+      responses: sum.responses,
+      mean: sum.mean,
+      csat_pct: sum.csat_pct,
+      nps: sum.nps,
+    };
+  });
+  const total = summarizeScores(scoreCounts(s, n));
+  return {
+    count: cells.length,
+    count_by_type: byType,
+    government_wide: governmentWide,
+    registrations,
+    attendances,
+    unique_attendees: attendees.unique_attendees,
+    unique_member_attendees: attendees.unique_member_attendees,
+    satisfaction: {
+      responses: total.responses,
+      counts: { '1': total.counts[1], '2': total.counts[2], '3': total.counts[3], '4': total.counts[4], '5': total.counts[5] },
+      mean: total.mean,
+      csat_pct: total.csat_pct,
+    },
+    response_rate: pct(total.responses, attendances),
+    nps_responses: total.nps_responses,
+    nps: total.nps,
+    rows,
+  };
+}
+
+/** The report model of one fiscal year from the repository's figures (pure). */
+export function buildFyReport(data: ReportData, sections: readonly Section[], by: AgencyGrouping = 'agency'): FyReport {
+  const r: FyReport = { fiscal_year: data.fiscal_year, period: data.period };
+  const members = data.members ?? { cells: [], agencies: [] };
+  if (sections.includes('membership')) r.membership = buildMembership(members.cells, members.agencies);
+  if (sections.includes('agencies')) r.agencies = buildAgencies(members.cells, members.agencies, by);
+  if (sections.includes('groups')) r.groups = buildGroups(data.groups ?? []);
+  if (sections.includes('events')) r.events = buildEvents(data.events?.cells ?? [], data.events?.attendees ?? { unique_attendees: 0, unique_member_attendees: 0 });
+  r.methods = sections.flatMap((s) => METHODS[s]);
+  return r;
+}
+
+/** The whole report: this FY, plus the previous FY's figures with --compare. */
+export function buildReport(current: FyReport, previous?: FyReport): Report {
+  if (!previous) return current;
+  const { methods: _sameMethods, ...prev } = previous;
+  return { ...current, previous: prev };
+}

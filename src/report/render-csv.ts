@@ -1,0 +1,75 @@
+import type { AgencyRow, FyReport, OrganizationRow, Report, Section } from './model.js';
+import { LEVELS, MEMBER_TYPES } from './model.js';
+
+type Cell = string | number | boolean | null;
+
+/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading '. */
+function cell(v: Cell): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+function years(r: Report): FyReport[] {
+  return r.previous ? [r, r.previous] : [r];
+}
+
+/**
+ * One flat table per report (the section's main table), one row per figure and fiscal year
+ * (with --compare, the previous year's rows follow). Annual has several tables: use json.
+ */
+export function renderCsv(r: Report, section: Section): string {
+  switch (section) {
+    case 'membership':
+      return csv(
+        ['fiscal_year', 'segment', 'value', 'at_start', 'joined', 'left', 'at_end', 'growth_pct'],
+        years(r).flatMap((y) => {
+          const m = y.membership;
+          if (!m) return [];
+          return [
+            [y.fiscal_year, 'all', 'all', m.at_start, m.joined, m.left, m.at_end, m.growth_pct],
+            ...MEMBER_TYPES.map((t) => {
+              const f = m.by_member_type[t] ?? { at_start: 0, joined: 0, left: 0, at_end: 0 };
+              return [y.fiscal_year, 'member_type', t, f.at_start, f.joined, f.left, f.at_end, null];
+            }),
+            ...LEVELS.map((l) => {
+              const f = m.by_level[l] ?? { at_start: 0, joined: 0, left: 0, at_end: 0 };
+              return [y.fiscal_year, 'level', l, f.at_start, f.joined, f.left, f.at_end, null];
+            }),
+          ];
+        }),
+      );
+    case 'agencies':
+      if (r.agencies?.by === 'organization') {
+        return csv(
+          ['fiscal_year', 'organization', 'level', 'agencies', 'members_at_end', 'joined_in_fy'],
+          years(r).flatMap((y) => ((y.agencies?.rows ?? []) as OrganizationRow[]).map((a) => [y.fiscal_year, a.organization, a.level, a.agencies, a.members_at_end, a.joined_in_fy])),
+        );
+      }
+      return csv(
+        ['fiscal_year', 'agency', 'organization', 'level', 'members_at_end', 'joined_in_fy'],
+        years(r).flatMap((y) => ((y.agencies?.rows ?? []) as AgencyRow[]).map((a) => [y.fiscal_year, a.agency, a.organization, a.level, a.members_at_end, a.joined_in_fy])),
+      );
+    case 'groups':
+      return csv(
+        ['fiscal_year', 'kind', 'group', 'members_at_end', 'joined_in_fy'],
+        years(r).flatMap((y) => [
+          ...(y.groups?.working_groups ?? []).map((g) => [y.fiscal_year, 'working_group', g.group, g.members_at_end, g.joined_in_fy]),
+          ...(y.groups?.practice_areas ?? []).map((g) => [y.fiscal_year, 'practice_area', g.group, g.members_at_end, g.joined_in_fy]),
+        ]),
+      );
+    case 'events':
+      return csv(
+        ['fiscal_year', 'id', 'title', 'type', 'held_on', 'track', 'government_wide', 'registrations', 'attendances', 'responses', 'mean', 'csat_pct', 'nps'],
+        years(r).flatMap((y) =>
+          (y.events?.rows ?? []).map((e) => [y.fiscal_year, e.id, e.title, e.type, e.held_on, e.track, e.government_wide, e.registrations, e.attendances, e.responses, e.mean, e.csat_pct, e.nps]),
+        ),
+      );
+  }
+}
