@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dumpTables, spawnAicop, tempDb, BIN } from './helpers.js';
+import { seedFixture } from './report-fixture.js';
+import { METHODS } from '../src/report/model.js';
+
+/*
+ * Fixture (test/report-fixture.ts), FY 2023 = 2022-10-01 … 2023-09-30, day before = 2022-09-30:
+ *   m1 joined 2022-09-30            → at_start, at_end            (Agency One, federal, employee)
+ *   m2 joined 2022-10-01            → joined, at_end              (Agency One, federal, employee)
+ *   m3 2021-05-01 … left 2023-09-30 → at_start, left (last day)   (Agency Two, federal, contractor)
+ *   m4 2021-05-01 … left 2023-10-01 → at_start, at_end            (Town of Y, local, employee)
+ *   m5 2022-11-15 … left 2023-03-01 → joined and left in the FY   (unmapped.gov, unknown, employee)
+ *   m6 joined 2023-10-01            → FY 2024 only
+ *   m7 2020-01-01 … left 2022-09-30 → FY 2022 only
+ *   m8 2020-01-01 … left 2022-10-01 → at_start, left (first day)  (Town of Y, local, contractor)
+ * at_start 4 (m1 m3 m4 m8), joined 2 (m2 m5), left 3 (m3 m5 m8), at_end 3 (m1 m2 m4): -25.0%.
+ */
+const flow = (at_start: number, joined: number, left: number, at_end: number) => ({ at_start, joined, left, at_end });
+const zero = flow(0, 0, 0, 0);
+const grp = (group: string, members_at_end = 0, joined_in_fy = 0) => ({ group, members_at_end, joined_in_fy });
+const WG = ['Event Planning', 'Community Outreach', 'External Collaborations', 'Tools and Resources'];
+const PA = ['Generative AI', 'Reinforcement Learning', 'AI Security', 'Natural Language Processing', 'Computer Vision'];
+const types = (o: Record<string, number>) => ({ community_meeting: 0, training: 0, challenge: 0, workshop: 0, webinar: 0, ...o });
+const ALL_METHODS = [...METHODS.membership, ...METHODS.agencies, ...METHODS.groups, ...METHODS.events];
+
+const FY2023 = {
+  fiscal_year: 2023,
+  period: { start: '2022-10-01', end: '2023-09-30' },
+  membership: {
+    ...flow(4, 2, 3, 3),
+    growth_pct: -25,
+    by_member_type: { employee: flow(2, 2, 1, 3), contractor: flow(2, 0, 2, 0) },
+    by_level: { federal: flow(2, 1, 1, 2), state: zero, local: flow(2, 0, 1, 1), tribal: zero, interstate: zero, unknown: flow(0, 1, 1, 0) },
+  },
+  agencies: {
+    by: 'agency',
+    count: 2,
+    rows: [
+      { agency: 'Agency One', organization: 'Dept X', level: 'federal', members_at_end: 2, joined_in_fy: 1 },
+      { agency: 'Town of Y', organization: null, level: 'local', members_at_end: 1, joined_in_fy: 0 },
+      { agency: 'unmapped.gov', organization: null, level: 'unknown', members_at_end: 0, joined_in_fy: 1 },
+    ],
+  },
+  groups: {
+    // Event Planning: m1 (assigned before the FY) and m2 at end; m2 and m5 assigned in the FY.
+    working_groups: WG.map((g) => (g === 'Event Planning' ? grp(g, 2, 2) : grp(g))),
+    // Generative AI: m3 left on the last day, m4 removed on the last day → 0; AI Security: m4 removed 10-01 → 1.
+    practice_areas: PA.map((g) => (g === 'AI Security' ? grp(g, 1, 1) : grp(g))),
+  },
+  events: {
+    count: 2,
+    count_by_type: types({ community_meeting: 1, training: 1 }),
+    government_wide: 1,
+    registrations: 5,
+    attendances: 5,
+    unique_attendees: 4,
+    unique_member_attendees: 2,
+    // scores 5, 4, 2, 3: mean 3.5, top-2-box 2/4; 4 responses / 5 attendances; NPS 10, 9, 3, 7 → (2-1)/4.
+    satisfaction: { responses: 4, counts: { '1': 0, '2': 1, '3': 1, '4': 1, '5': 1 }, mean: 3.5, csat_pct: 50 },
+    response_rate: 80,
+    nps_responses: 4,
+    nps: 25,
+    rows: [
+      { id: '2022-10-CM', title: 'October <community> meeting', type: 'community_meeting', held_on: '2022-10-01', track: null, government_wide: true, registrations: 3, attendances: 3, responses: 3, mean: 3.67, csat_pct: 66.7, nps: 33.3 },
+      { id: '2023-09-TR', title: 'Technical training', type: 'training', held_on: '2023-09-30', track: 'Technical', government_wide: false, registrations: 2, attendances: 2, responses: 1, mean: 3, csat_pct: 0, nps: 0 },
+    ],
+  },
+  methods: ALL_METHODS,
+};
+
+// FY 2022 (2021-10-01 … 2022-09-30): at_start m3 m4 m7 m8, joined m1 (on 09-30), left m7 (on 09-30), at_end m1 m3 m4 m8.
+const FY2022 = {
+  fiscal_year: 2022,
+  period: { start: '2021-10-01', end: '2022-09-30' },
+  membership: {
+    ...flow(4, 1, 1, 4),
+    growth_pct: 0,
+    by_member_type: { employee: flow(2, 1, 1, 2), contractor: flow(2, 0, 0, 2) },
+    by_level: { federal: flow(2, 1, 1, 2), state: zero, local: flow(2, 0, 0, 2), tribal: zero, interstate: zero, unknown: zero },
+  },
+  agencies: {
+    by: 'agency',
+    count: 3,
+    rows: [
+      { agency: 'Town of Y', organization: null, level: 'local', members_at_end: 2, joined_in_fy: 0 },
+      { agency: 'Agency One', organization: 'Dept X', level: 'federal', members_at_end: 1, joined_in_fy: 1 },
+      { agency: 'Agency Two', organization: 'Dept X', level: 'federal', members_at_end: 1, joined_in_fy: 0 },
+    ],
+  },
+  groups: {
+    working_groups: WG.map((g) => (g === 'Event Planning' ? grp(g, 1, 1) : grp(g))),
+    practice_areas: PA.map((g) => (g === 'Generative AI' ? grp(g, 2, 2) : grp(g))),
+  },
+  events: {
+    count: 1,
+    count_by_type: types({ workshop: 1 }),
+    government_wide: 0,
+    registrations: 1,
+    attendances: 1,
+    unique_attendees: 1,
+    unique_member_attendees: 1,
+    satisfaction: { responses: 1, counts: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 }, mean: 4, csat_pct: 100 },
+    response_rate: 100,
+    nps_responses: 0,
+    nps: null,
+    rows: [
+      { id: '2022-09-WS', title: 'Prompting workshop', type: 'workshop', held_on: '2022-09-30', track: null, government_wide: false, registrations: 1, attendances: 1, responses: 1, mean: 4, csat_pct: 100, nps: null },
+    ],
+  },
+};
+
+async function fixtureDb() {
+  const t = tempDb();
+  expect((await t.run(['init'])).code).toBe(0);
+  seedFixture(t.dbPath);
+  return t;
+}
+
+describe('report annual', () => {
+  it('--format json gives exactly the hand-computed FY 2023 figures', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'annual', '--fy', '2023', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(FY2023);
+    // key order as SPEC §8
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['fiscal_year', 'period', 'membership', 'agencies', 'groups', 'events', 'methods']);
+  });
+
+  it('--compare adds the previous FY', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'annual', '--fy', 'FY2023', '--compare', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ...FY2023, previous: FY2022 });
+  });
+
+  it('reads without writing: the database is unchanged', async () => {
+    const t = await fixtureDb();
+    const before = dumpTables(t.dbPath);
+    expect((await t.run(['report', 'annual', '--fy', '2023', '--compare', '--format', 'md'])).code).toBe(0);
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
+  it('an FY before any data is all zeros with null ratios', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'annual', '--fy', '2010', '--compare', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const empty = {
+      membership: {
+        ...zero,
+        growth_pct: null,
+        by_member_type: { employee: zero, contractor: zero },
+        by_level: { federal: zero, state: zero, local: zero, tribal: zero, interstate: zero, unknown: zero },
+      },
+      agencies: { by: 'agency', count: 0, rows: [] },
+      groups: { working_groups: WG.map((g) => grp(g)), practice_areas: PA.map((g) => grp(g)) },
+      events: {
+        count: 0,
+        count_by_type: types({}),
+        government_wide: 0,
+        registrations: 0,
+        attendances: 0,
+        unique_attendees: 0,
+        unique_member_attendees: 0,
+        satisfaction: { responses: 0, counts: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 }, mean: null, csat_pct: null },
+        response_rate: null,
+        nps_responses: 0,
+        nps: null,
+        rows: [],
+      },
+    };
+    expect(j).toEqual({ fiscal_year: 2010, period: { start: '2009-10-01', end: '2010-09-30' }, ...empty, methods: ALL_METHODS, previous: { fiscal_year: 2009, period: { start: '2008-10-01', end: '2009-09-30' }, ...empty } });
+    expect(r.stdout).not.toMatch(/NaN|Infinity/);
+    for (const f of ['md', 'table', 'html']) {
+      const o = await t.run(['report', 'annual', '--fy', '2010', '--format', f]);
+      expect(o.code).toBe(0);
+      expect(o.stdout).not.toMatch(/NaN|Infinity|undefined/);
+    }
+  });
+
+  it('an empty database reports zeros, growth_pct null', async () => {
+    const t = tempDb();
+    const r = await t.run(['report', 'membership', '--fy', '2023', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).membership).toMatchObject({ ...zero, growth_pct: null });
+  });
+});
+
+describe('--fy', () => {
+  it.each([
+    ['current', 2027, '2026-10-01', '2027-09-30'],
+    ['previous', 2026, '2025-10-01', '2026-09-30'],
+  ])('--fy %s with the clock at 2026-11-23', async (arg, fy, start, end) => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'membership', '--fy', arg, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.fiscal_year).toBe(fy);
+    expect(j.period).toEqual({ start, end });
+    // everyone still active (m1, m2, m6) counts at both ends of FY 2026 and FY 2027
+    expect(j.membership).toMatchObject(flow(3, 0, 0, 3));
+  });
+
+  it.each([
+    [['report', 'annual', '--fy', 'next'], /--fy "next" is not a fiscal year/],
+    [['report', 'annual', '--fy', '23'], /--fy "23" is not a fiscal year/],
+    [['report', 'events'], /report events needs --fy/],
+    [['report', 'groups', '--fy', '2023', '--by', 'agency'], /unknown option '--by'/],
+    [['report', 'agencies', '--fy', '2023', '--by', 'state'], /--by/],
+    [['report', 'annual', '--fy', '2023', '--format', 'csv'], /--format csv is not offered/],
+  ])('%j is a usage error (exit 2) and writes nothing', async (argv, message) => {
+    const t = await fixtureDb();
+    const before = dumpTables(t.dbPath);
+    const r = await t.run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+});
+
+describe('report formats', () => {
+  it('membership --format md is exactly this', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'membership', '--fy', '2023', '--compare', '--format', 'md']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`# AI Community of Practice: FY 2023 report
+
+Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to 2022-09-30).
+
+## Membership
+
+**Members**
+
+| Measure | FY 2023 | FY 2022 |
+| --- | ---: | ---: |
+| Members at start | 4 | 4 |
+| Joined | 2 | 1 |
+| Left | 3 | 1 |
+| Members at end | 3 | 4 |
+| Growth | -25.0% | 0.0% |
+
+**By member type**
+
+| Member type | At start | Joined | Left | At end |
+| --- | ---: | ---: | ---: | ---: |
+| Employee | 2 | 2 | 1 | 3 |
+| Contractor | 2 | 0 | 2 | 0 |
+
+**By level of government**
+
+| Level | At start | Joined | Left | At end |
+| --- | ---: | ---: | ---: | ---: |
+| Federal | 2 | 1 | 1 | 2 |
+| State | 0 | 0 | 0 | 0 |
+| Local | 2 | 0 | 1 | 1 |
+| Tribal | 0 | 0 | 0 | 0 |
+| Interstate | 0 | 0 | 0 | 0 |
+| Unknown | 0 | 1 | 1 | 0 |
+
+## Methods
+
+- A member counts on a date D when joined_on \\<= D and left_on is empty or after D.
+- at_start is the count on the day before the fiscal year begins; at_end the count on its last day (30 September).
+- joined and left count members whose joined_on or left_on falls within the fiscal year, so at_end = at_start + joined - left.
+- growth_pct = (at_end - at_start) / at_start \\* 100, rounded to one decimal (half away from zero); empty when at_start is 0.
+- Level comes from the agency of the email domain; "unknown" for unmapped domains and members without an agency.
+- n/a marks a figure without a denominator (for example no responses).
+`);
+  });
+
+  it('agencies --by organization --format csv', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'agencies', '--fy', '2023', '--by', 'organization', '--compare', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'fiscal_year,organization,level,agencies,members_at_end,joined_in_fy',
+        '2023,Dept X,federal,1,2,1',
+        '2023,Town of Y,local,1,1,0',
+        '2023,unmapped.gov,unknown,0,0,1',
+        '2022,Dept X,federal,2,2,1',
+        '2022,Town of Y,local,1,2,0',
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('piped default is csv for a section and md for annual; -o picks the format from its extension', async () => {
+    const t = await fixtureDb();
+    expect((await t.run(['report', 'events', '--fy', '2023'])).stdout.split('\r\n')[0]).toBe(
+      'fiscal_year,id,title,type,held_on,track,government_wide,registrations,attendances,responses,mean,csat_pct,nps',
+    );
+    expect((await t.run(['report', 'annual', '--fy', '2023'])).stdout.startsWith('# AI Community of Practice: FY 2023 report\n')).toBe(true);
+    const r = await t.run(['report', 'groups', '--fy', '2023', '-o', 'groups.json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(fs.readFileSync(path.join(t.dir, 'groups.json'), 'utf8')).groups).toEqual(FY2023.groups);
+  });
+
+  it('table on a terminal aligns numbers right', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['--no-color', 'report', 'groups', '--fy', '2023'], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(['Working group            Members at end  Joined in FY', 'Event Planning                        2             2'].join('\n'));
+  });
+
+  it('annual --format html is one self-contained, escaped file with six SVG charts', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'annual', '--fy', '2023', '--compare', '-o', 'fy2023.html']);
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(path.join(t.dir, 'fy2023.html'), 'utf8');
+    expect(html.match(/<figure class="chart"[^>]*><svg /g)?.length).toBe(6);
+    expect(html).toContain('October &lt;community&gt; meeting (2022-10-CM)');
+    expect(html).not.toContain('<community>');
+    expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/i);
+    expect(html).toContain('@media print');
+    expect(html).toContain('Generated by aicop on 2026-11-23.');
+  });
+});
+
+describe('end to end', () => {
+  it.skipIf(!fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'cli', 'commands', 'report', 'index.js')))(
+    'bin/aicop.js report annual --format json matches the in-process result',
+    async () => {
+      const t = await fixtureDb();
+      const r = await spawnAicop(['--db', t.dbPath, 'report', 'annual', '--fy', '2023', '--format', 'json'], { cwd: t.dir });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(FY2023);
+    },
+  );
+});
