@@ -173,22 +173,22 @@ export function findUndoConflict(db: Db, batchId: number): UndoConflict | undefi
     const keyExpr = keys.join(" || '/' || ");
     const labelCol = entity === 'member' ? 'email' : entity === 'attendance' ? "event_id || ' ' || email" : 'id';
     const row = db
-      .prepare<[number, string, number], { k: string; label: string; later: number | null }>(
+      .prepare<[{ b: number; e: string }], { k: string; label: string; later: number | null }>(
         `SELECT (${keyExpr}) AS k, ${labelCol} AS label, updated_batch AS later FROM ${table} t
-         WHERE (created_batch = ?1 OR json_array(${keys.map((k) => `t.${k}`).join(', ')}) IN (SELECT entity_key FROM batch_changes WHERE batch_id = ?1 AND entity = ?2))
-           AND updated_batch IS NOT ?3 LIMIT 1`,
+         WHERE (created_batch = @b OR json_array(${keys.map((k) => `t.${k}`).join(', ')}) IN (SELECT entity_key FROM batch_changes WHERE batch_id = @b AND entity = @e))
+           AND updated_batch IS NOT @b LIMIT 1`,
       )
-      .get(batchId, entity, batchId);
+      .get({ b: batchId, e: entity });
     if (row) return { entity, key: String(row.k), laterBatch: row.later, label: row.label };
   }
   const a = db
-    .prepare<[number], { email: string; later: number | null }>(
+    .prepare<[{ b: number }], { email: string; later: number | null }>(
       `SELECT m.email, coalesce(a.removed_batch, a.batch_id) AS later FROM assignments a JOIN members m ON m.id = a.member_id
-       WHERE (a.batch_id = ?1 AND a.removed_batch IS NOT NULL AND a.removed_batch <> ?1)
-          OR (m.created_batch = ?1 AND a.batch_id IS NOT ?1)
+       WHERE (a.batch_id = @b AND a.removed_batch IS NOT NULL AND a.removed_batch <> @b)
+          OR (m.created_batch = @b AND a.batch_id IS NOT @b)
        LIMIT 1`,
     )
-    .get(batchId);
+    .get({ b: batchId });
   if (a) return { entity: 'assignment', key: a.email, laterBatch: a.later, label: a.email };
   return undefined;
 }

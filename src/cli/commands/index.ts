@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerInit } from './init.js';
-// import { registerImport } from './import/index.js';
-// import { registerImports } from './imports/index.js';
+import { registerImport } from './import/index.js';
+import { registerImports } from './imports/index.js';
 import { registerMembers } from './members/index.js';
 import { registerDomains } from './domains/index.js';
 import { registerAgencies } from './agencies/index.js';
@@ -15,8 +15,8 @@ import { registerDb } from './db/index.js';
 /** Every top-level command, in the order --help lists them. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerInit(program, ctx);
-  // registerImport(program, ctx);
-  // registerImports(program, ctx);
+  registerImport(program, ctx);
+  registerImports(program, ctx);
   registerMembers(program, ctx);
   registerDomains(program, ctx);
   registerAgencies(program, ctx);

@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { withExamples } from '../../help.js';
+import { InputError, UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../../atomic.js';
+import type { CsvFile } from '../../../csv/read.js';
+import {
+  MappingError,
+  ROSTER_FIELDS,
+  isRowError,
+  parseMapOption,
+  parseMappingJson,
+  resolveRosterLayout,
+  validateRosterRow,
+  type GroupInfo,
+  type MappingTarget,
+  type RosterEnv,
+  type RosterLayout,
+} from '../../../core/roster.js';
+import { isoDateOf } from '../../../core/dates.js';
+import { loadDomainRules } from '../../../db/domains-repo.js';
+import { createAgencyResolver } from '../../../db/agencies-repo.js';
+import { loadGroups } from '../../../db/groups-repo.js';
+import { createChangeRecorder } from '../../../db/imports-repo.js';
+import { createRosterApplier, dropSeenTable, type DuplicateMode } from '../../../db/members-repo.js';
+import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
+
+export interface ImportMembersOptions {
+  readonly file: string;
+  readonly onDuplicate: DuplicateMode;
+  readonly sync: boolean;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly strict: boolean;
+  readonly maxRejectRate: number;
+  readonly rejects?: string | undefined;
+  readonly map: ReadonlyArray<readonly [string, MappingTarget]>;
+  readonly mappingFile?: string | undefined;
+  readonly encoding?: string | undefined;
+  readonly delimiter?: string | undefined;
+}
+
+/** Share of active members a --sync may deactivate without --yes or a confirmation. */
+export const SYNC_GUARD_PCT = 20;
+
+function mappingError(file: string, err: MappingError): InputError {
+  return new InputError(`${file}: ${err.message}`, err.hint);
+}
+
+/** Asks, on a terminal, what each unknown column holds; offers to save the answer. */
+async function promptMapping(ctx: CliContext, csv: CsvFile, explicit: ReadonlyArray<readonly [string, MappingTarget]>): Promise<(readonly [string, MappingTarget])[]> {
+  const answers: (readonly [string, MappingTarget])[] = [...explicit];
+  const mappedHeaders = new Set(explicit.map(([h]) => h));
+  let layout: RosterLayout | undefined;
+  const unknown: string[] = [];
+  try {
+    layout = resolveRosterLayout(csv.header, explicit);
+    unknown.push(...layout.unknown);
+  } catch {
+    // No email column: ask about every column not explicitly mapped.
+    unknown.push(...csv.header.filter((h) => !mappedHeaders.has(h)));
+  }
+  ctx.info(`${csv.name}: which field does each column hold? (no column is recognised as the email address)`);
+  for (const h of unknown) {
+    const field = await ctx.prompter.select<MappingTarget>({
+      message: `column "${h}"`,
+      choices: [...ROSTER_FIELDS.map((f) => ({ name: f, value: f as MappingTarget })), { name: 'ignore', value: 'ignore' as MappingTarget }],
+    });
+    answers.push([h, field]);
+  }
+  const target = csv.path !== undefined ? `${csv.path.replace(/\.[^./]*$/, '')}.mapping.json` : path.join(ctx.cwd, 'aicop-mapping.json');
+  const save = await ctx.prompter.confirm({ message: `save this mapping to ${target}?`, default: true });
+  if (save) {
+    writeFileAtomic(target, `${JSON.stringify(Object.fromEntries(answers), null, 2)}\n`);
+    ctx.info(`saved; next time pass --mapping ${target}`);
+  }
+  return answers;
+}
+
+/** The roster kind for the import pipeline. */
+export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKindHandler {
+  return {
+    kind: 'members',
+    async prepare(csv) {
+      let explicit: (readonly [string, MappingTarget])[] = [];
+      if (opts.mappingFile !== undefined) {
+        const file = path.resolve(ctx.cwd, opts.mappingFile);
+        let textContent: string;
+        try {
+          textContent = fs.readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new InputError(`${opts.mappingFile}: cannot read the mapping file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the --mapping path');
+        }
+        try {
+          explicit = parseMappingJson(textContent, opts.mappingFile);
+        } catch (err) {
+          if (err instanceof MappingError) throw new InputError(err.message, err.hint);
+          throw err;
+        }
+      }
+      explicit = [...explicit, ...opts.map];
+      let layout: RosterLayout;
+      try {
+        layout = resolveRosterLayout(csv.header, explicit);
+      } catch (err) {
+        if (!(err instanceof MappingError)) throw err;
+        if (!err.missingEmail || !ctx.canPrompt()) throw mappingError(csv.name, err);
+        const answered = await promptMapping(ctx, csv, explicit);
+        try {
+          layout = resolveRosterLayout(csv.header, answered);
+        } catch (again) {
+          if (again instanceof MappingError) throw mappingError(csv.name, again);
+          throw again;
+        }
+      }
+      if (layout.unknown.length > 0) {
+        ctx.warn(`${csv.name}: ignoring ${layout.unknown.length === 1 ? 'column' : 'columns'} ${layout.unknown.map((h) => `"${h}"`).join(', ')} (map with --map "Header=field")`);
+      }
+      return {
+        begin(db, batchId) {
+          const groups = new Map<string, GroupInfo>(loadGroups(db).map((g) => [g.name.toLowerCase(), { id: g.id, name: g.name, kind: g.kind }]));
+          const env: RosterEnv = { rules: loadDomainRules(db), groups };
+          const now = ctx.now();
+          const applier = createRosterApplier(db, {
+            batchId,
+            mode: opts.onDuplicate,
+            today: isoDateOf(now),
+            nowIso: now.toISOString(),
+            recorder: createChangeRecorder(db, batchId),
+            resolver: createAgencyResolver(db),
+          });
+          return {
+            row(fields, line) {
+              const r = validateRosterRow(fields, layout, env);
+              if (isRowError(r)) {
+                if (r.email !== null && !r.reason.endsWith('_domain') && r.reason !== 'invalid_syntax' && !applier.markSeen(r.email)) {
+                  return duplicate(r.email, line);
+                }
+                return r;
+              }
+              const outcome = applier.apply(r);
+              return outcome === 'duplicate' ? duplicate(r.email, line) : outcome;
+            },
+            async finish() {
+              if (!opts.sync) {
+                dropSeenTable(db);
+                return {};
+              }
+              const { absent, active } = applier.countAbsent();
+              if (absent > 0 && active > 0 && (absent / active) * 100 > SYNC_GUARD_PCT && !ctx.globals.yes) {
+                const what = `--sync would deactivate ${absent} of ${active} active members (${((absent / active) * 100).toFixed(1)}%, over ${SYNC_GUARD_PCT}%)`;
+                if (!ctx.canPrompt()) throw new UsageError(`${what}; pass --yes if the file really is the complete roster`);
+                const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
+                if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
+              }
+              const deactivated = applier.deactivateAbsent();
+              dropSeenTable(db);
+              return { deactivated };
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+function duplicate(email: string, line: number): RowReject {
+  void line;
+  return { reason: 'duplicate_in_file', detail: `${email} appears earlier in the file (the first row wins)`, email };
+}
+
+/** `aicop import members`: see SPEC §4. */
+export async function runImportMembers(opts: ImportMembersOptions, ctx: CliContext): Promise<ImportResult> {
+  return runImportPipeline(
+    ctx,
+    {
+      file: opts.file,
+      encoding: opts.encoding,
+      delimiter: opts.delimiter,
+      dryRun: opts.dryRun,
+      strict: opts.strict,
+      maxRejectRate: opts.maxRejectRate,
+      rejects: opts.rejects,
+      force: opts.force,
+      recorded: { on_duplicate: opts.onDuplicate, sync: opts.sync, ...(opts.dryRun ? { dry_run: true } : {}) },
+    },
+    membersHandler(ctx, opts),
+  );
+}
+
+interface RawFlags {
+  onDuplicate: string;
+  sync: boolean;
+  force: boolean;
+  dryRun: boolean;
+  strict: boolean;
+  maxRejectRate: string;
+  rejects?: string;
+  map: string[];
+  mapping?: string;
+  encoding?: string;
+  delimiter?: string;
+}
+
+/** Maps flags to options; bad values are usage errors. */
+export function importMembersOptions(file: string, f: RawFlags): ImportMembersOptions {
+  if (f.onDuplicate !== 'update' && f.onDuplicate !== 'skip' && f.onDuplicate !== 'fill') {
+    throw new UsageError(`--on-duplicate ${f.onDuplicate} is not one of update, skip, fill`);
+  }
+  let map: (readonly [string, MappingTarget])[];
+  try {
+    map = f.map.map(parseMapOption);
+  } catch (err) {
+    if (err instanceof MappingError) throw new UsageError(err.message, err.hint);
+    throw err;
+  }
+  return {
+    file,
+    onDuplicate: f.onDuplicate,
+    sync: f.sync,
+    force: f.force,
+    dryRun: f.dryRun,
+    strict: f.strict,
+    maxRejectRate: parseRejectRate(f.maxRejectRate),
+    rejects: f.rejects,
+    map,
+    mappingFile: f.mapping,
+    encoding: f.encoding,
+    delimiter: f.delimiter,
+  };
+}
+
+export function registerImportMembers(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('members')
+    .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
+    .argument('<file>', 'the CSV file, or - for standard input')
+    .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
+    .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false)
+    .option('--force', 'import even if a file with the same sha256 was already imported', false)
+    .option('--dry-run', 'do everything but commit; print the same summary', false)
+    .option('--strict', 'any rejected row fails the import (exit 4, nothing changed)', false)
+    .option('--max-reject-rate <pct>', 'apply nothing (exit 4) when more than this percentage of rows is rejected', '100')
+    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
+    .option('--map <Header=field>', 'map a column to a field (repeatable), e.g. --map "Courriel=email"', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
+    .option('--encoding <name>', 'input encoding (default: detected: UTF-8/UTF-16 with BOM, UTF-8, else windows-1252)')
+    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
+    .action(async (file: string, flags: RawFlags) => {
+      await runImportMembers(importMembersOptions(file, flags), ctx);
+    });
+  return withExamples(
+    cmd,
+    'aicop import members roster.csv',
+    'aicop import members export.csv --map "Courriel=email" --on-duplicate fill --dry-run',
+    'cat roster.csv | aicop import members - --sync --yes',
+  );
+}
