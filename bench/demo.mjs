@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'aicop.js');
 const sample = path.join(root, 'data', 'sample');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicop-demo-'));
+// AICOP_DEMO_DIR: an empty folder to use instead of a new temporary one (tests clean it up).
+const dir = process.env.AICOP_DEMO_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'aicop-demo-'));
 const db = path.join(dir, 'demo.db');
 
 if (!fs.existsSync(path.join(root, 'dist', 'cli', 'process.js'))) {
