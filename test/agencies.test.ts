@@ -122,7 +122,7 @@ describe('agency resolver', () => {
     const list = await t.run(['agencies', 'list', '--level', 'state']);
     expect(list.stdout).toBe('id,name,organization,level,source,domains,members\n162,Example Agency,State of Example,state,manual,1,2\n');
     const search = await t.run(['agencies', 'list', '--search', 'NIH.GOV']);
-    expect(search.stdout).toBe('id,name,organization,level,source,domains,members\n64,National Institutes of Health,Department of Health and Human Services,federal,builtin,1,1\n');
+    expect(search.stdout).toBe('id,name,organization,level,source,domains,members\n56,National Institutes of Health,Department of Health and Human Services,federal,builtin,1,1\n');
   });
 
   test('agencies add rejects bad values with exit 2 and changes nothing', async () => {
