@@ -6,6 +6,7 @@
 import { checkEmail } from './email.js';
 import type { RejectReason } from './reasons.js';
 import { parseDate } from './dates.js';
+import { normalizeHeader } from './roster.js';
 
 export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -209,4 +210,86 @@ export function validateAttendanceRow(
     return reject('bad_value', `${email}: a satisfaction or nps score is given but attended is no`);
   }
   return { ok: true, record: { eventId, email, registered, attended, satisfaction, nps, comment: optional(row.comment) } };
+}
+
+/** A header row that cannot be imported (missing or doubled column); `hint` names the fix. */
+export class LayoutError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** Which column holds each field (-1 when absent) and the headers nothing maps. */
+export interface Layout<F extends string> {
+  readonly index: Readonly<Record<F, number>>;
+  readonly unknown: readonly string[];
+}
+
+/** Parses one `--map "Header=field"` value for a file of these fields. */
+export function parseFieldMap<F extends string>(value: string, fields: Readonly<Record<F, readonly string[]>>): readonly [string, F | 'ignore'] {
+  const eq = value.lastIndexOf('=');
+  const header = eq === -1 ? '' : value.slice(0, eq).trim();
+  const field = eq === -1 ? '' : value.slice(eq + 1).trim().toLowerCase();
+  const names = Object.keys(fields);
+  if (header === '' || (field !== 'ignore' && !names.includes(field))) {
+    throw new LayoutError(`--map ${JSON.stringify(value)} is not "Header=field"`, `fields: ${names.join(', ')}, or ignore`);
+  }
+  return [header, field as F | 'ignore'];
+}
+
+/**
+ * Maps a header row to fields like the roster import does (case, spaces, `_`, `-` and
+ * punctuation ignored; explicit --map first, then the aliases and the field names). Two columns
+ * for one field, or a required field without a column, throw LayoutError.
+ */
+export function resolveLayout<F extends string>(
+  header: readonly string[],
+  fields: Readonly<Record<F, readonly string[]>>,
+  required: readonly F[],
+  explicit: ReadonlyArray<readonly [string, F | 'ignore']> = [],
+): Layout<F> {
+  const names = Object.keys(fields) as F[];
+  const aliases = new Map<string, F>();
+  for (const f of names) for (const a of [f, ...fields[f]]) aliases.set(normalizeHeader(a), f);
+  const byHeader = new Map(explicit.map(([h, f]) => [normalizeHeader(h), f] as const));
+  const index = Object.fromEntries(names.map((f) => [f, -1])) as Record<F, number>;
+  const unknown: string[] = [];
+  header.forEach((h, i) => {
+    const norm = normalizeHeader(h);
+    const target = byHeader.get(norm) ?? aliases.get(norm);
+    if (target === undefined) {
+      unknown.push(h);
+      return;
+    }
+    if (target === 'ignore') return;
+    const prev = index[target];
+    if (prev !== -1) {
+      throw new LayoutError(
+        `columns "${header[prev] ?? ''}" (column ${prev + 1}) and "${h}" (column ${i + 1}) both map to ${target}`,
+        `keep one: e.g. --map "${h}=ignore"`,
+      );
+    }
+    index[target] = i;
+  });
+  const missing = required.filter((f) => index[f] === -1);
+  if (missing.length > 0) {
+    const example = unknown[0] ?? header[0] ?? 'Column';
+    throw new LayoutError(
+      `no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''} (columns found: ${header.map((h) => JSON.stringify(h)).join(', ')})`,
+      `name the column with --map "${example}=${missing[0] ?? ''}", or rename it in the file`,
+    );
+  }
+  return { index, unknown };
+}
+
+/** The raw cells of one record by field (absent columns are undefined). */
+export function pickFields<F extends string>(cells: readonly string[], layout: Layout<F>): RawRow<F> {
+  const out: Partial<Record<F, string>> = {};
+  for (const f of Object.keys(layout.index) as F[]) {
+    const i = layout.index[f];
+    if (i >= 0) out[f] = cells[i];
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import type { Db } from './open.js';
 import type { AttendanceRecord, EventRecord, EventType, Track } from '../core/events.js';
 
 /** An events row as stored. */
-export interface EventRow {
+export type EventRow = {
   readonly id: string;
   readonly title: string;
   readonly type: EventType;
@@ -13,10 +13,10 @@ export interface EventRow {
   readonly government_wide: 0 | 1;
   readonly created_batch: number | null;
   readonly updated_batch: number | null;
-}
+};
 
 /** An attendance row as stored. */
-export interface AttendanceRow {
+export type AttendanceRow = {
   readonly event_id: string;
   readonly email: string;
   readonly member_id: number | null;
@@ -27,7 +27,7 @@ export interface AttendanceRow {
   readonly comment: string | null;
   readonly created_batch: number | null;
   readonly updated_batch: number | null;
-}
+};
 
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
 

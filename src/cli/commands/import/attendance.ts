@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
+import { createChangeRecorder } from '../../../db/imports-repo.js';
+import { eventsRepo } from '../../../db/events-repo.js';
+import { runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
+import { addCommonImportFlags, layoutOf, toPipelineOptions, type CommonImportFlags } from './events.js';
+
+export interface ImportAttendanceOptions {
+  readonly pipeline: PipelineOptions;
+  readonly maps: readonly string[];
+  /** `--event <id>`: the event of every row; the file may then omit event_id. */
+  readonly eventId: string | undefined;
+}
+
+/**
+ * The attendance kind for the shared import pipeline: one row per (event, email); re-importing
+ * a row updates it; attendees are linked to members by email.
+ */
+export function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined): ImportKindHandler {
+  return {
+    kind: 'attendance',
+    async prepare(csv) {
+      const required = eventId === undefined ? REQUIRED_ATTENDANCE_FIELDS : REQUIRED_ATTENDANCE_FIELDS.filter((f) => f !== 'event_id');
+      const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx);
+      return {
+        begin(db, batchId) {
+          const repo = eventsRepo(db);
+          if (eventId !== undefined && !repo.eventExists(eventId)) {
+            throw new UsageError(`--event ${eventId}: no such event`, 'import it first (aicop import events <file>) or check the id with: aicop events list');
+          }
+          const changes = createChangeRecorder(db, batchId);
+          const known = new Map<string, boolean>();
+          const eventExists = (id: string): boolean => {
+            let yes = known.get(id);
+            if (yes === undefined) {
+              yes = repo.eventExists(id);
+              known.set(id, yes);
+            }
+            return yes;
+          };
+          const seen = new Set<string>();
+          return {
+            row(fields) {
+              const v = validateAttendanceRow(pickFields(fields, layout), { defaultEventId: eventId, eventExists });
+              if (!v.ok) return { reason: v.reason, detail: v.detail };
+              const rec = v.record;
+              const key = `${rec.eventId}\n${rec.email}`;
+              if (seen.has(key)) {
+                return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
+              }
+              seen.add(key);
+              const r = repo.upsertAttendance(rec, batchId);
+              if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
+              return r.outcome;
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+export async function runImportAttendance(opts: ImportAttendanceOptions, ctx: CliContext): Promise<ImportResult> {
+  return runImportPipeline(ctx, opts.pipeline, attendanceImportHandler(ctx, opts.maps, opts.eventId));
+}
+
+export function registerImportAttendance(parent: Command, ctx: CliContext): Command {
+  const cmd = addCommonImportFlags(
+    parent
+      .command('attendance')
+      .description('import registrations, attendance and satisfaction (event_id, email, registered, attended, satisfaction, nps, comment)')
+      .argument('<file>', 'the CSV file, or - for standard input')
+      .option('--event <id>', 'the event of every row (the file may then omit the event_id column)'),
+  ).action(async (file: string, f: CommonImportFlags & { event?: string }) => {
+    const eventId = f.event?.trim();
+    if (eventId === '') throw new UsageError('--event needs an event id', 'e.g. --event 2023-09-CM');
+    const recorded = { ...(eventId !== undefined ? { event: eventId } : {}), ...(f.map.length > 0 ? { map: f.map } : {}) };
+    await runImportAttendance({ pipeline: toPipelineOptions(file, f, recorded), maps: f.map, eventId }, ctx);
+  });
+  return withExamples(cmd, 'aicop import attendance attendance-fy2023.csv', 'aicop import attendance --event 2023-09-CM survey.csv');
+}

@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { InputError, UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFields, resolveLayout, validateEventRow, type EventField, type Layout } from '../../../core/events.js';
+import type { CsvFile } from '../../../csv/read.js';
+import { createChangeRecorder } from '../../../db/imports-repo.js';
+import { eventsRepo } from '../../../db/events-repo.js';
+import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
+
+/** The flags every events/attendance import shares with the roster import. */
+export interface CommonImportFlags {
+  encoding?: string;
+  delimiter?: string;
+  dryRun: boolean;
+  strict: boolean;
+  maxRejectRate: string;
+  rejects?: string;
+  force: boolean;
+  map: string[];
+}
+
+/** Adds the shared import flags (same names and meaning as `import members`). */
+export function addCommonImportFlags(cmd: Command): Command {
+  return cmd
+    .option('--encoding <name>', 'the file encoding (default: detected: UTF-8, UTF-16 with BOM, else Windows-1252)')
+    .option('--delimiter <char>', 'the field delimiter (default: sniffed among , ; tab |)')
+    .option('--map <Header=field>', 'map a column header to a field (repeatable; field "ignore" skips it)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--dry-run', 'do everything but commit, and print the same summary', false)
+    .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
+    .option('--max-reject-rate <pct>', 'when more than this % of rows are rejected, apply nothing (exit 4)', '100')
+    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input)')
+    .option('--force', 'import a file again even if the same file (sha256) was imported before', false);
+}
+
+/** Maps the shared flags to pipeline options. */
+export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: Readonly<Record<string, unknown>>): PipelineOptions {
+  return {
+    file,
+    encoding: f.encoding,
+    delimiter: f.delimiter,
+    dryRun: f.dryRun,
+    strict: f.strict,
+    maxRejectRate: parseRejectRate(f.maxRejectRate),
+    rejects: f.rejects,
+    force: f.force,
+    recorded,
+  };
+}
+
+/** Resolves a file's header to fields; a bad layout is an input error naming the file. */
+export function layoutOf<F extends string>(
+  csv: CsvFile,
+  fields: Readonly<Record<F, readonly string[]>>,
+  required: readonly F[],
+  maps: readonly string[],
+  ctx: CliContext,
+): Layout<F> {
+  let layout: Layout<F>;
+  try {
+    const explicit = maps.map((m) => parseFieldMap(m, fields));
+    layout = resolveLayout(csv.header, fields, required, explicit);
+  } catch (err) {
+    if (err instanceof LayoutError) {
+      if (err.message.startsWith('--map')) throw new UsageError(err.message, err.hint);
+      throw new InputError(`${csv.name}:${csv.headerLine}: ${err.message}; nothing was changed`, err.hint);
+    }
+    throw err;
+  }
+  if (layout.unknown.length > 0) ctx.warn(`${csv.name}: ignoring unknown column${layout.unknown.length > 1 ? 's' : ''} ${layout.unknown.map((h) => JSON.stringify(h)).join(', ')}`);
+  return layout;
+}
+
+export interface ImportEventsOptions {
+  readonly pipeline: PipelineOptions;
+  readonly maps: readonly string[];
+}
+
+/** The events kind for the shared import pipeline: validate each row, upsert it by id. */
+export function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKindHandler {
+  return {
+    kind: 'events',
+    async prepare(csv) {
+      const layout = layoutOf<EventField>(csv, EVENT_FIELDS, REQUIRED_EVENT_FIELDS, maps, ctx);
+      return {
+        begin(db, batchId) {
+          const repo = eventsRepo(db);
+          const changes = createChangeRecorder(db, batchId);
+          const seen = new Set<string>();
+          return {
+            row(fields) {
+              const v = validateEventRow(pickFields(fields, layout));
+              if (!v.ok) return { reason: v.reason, detail: v.detail };
+              const id = v.record.id;
+              if (seen.has(id)) return { reason: 'duplicate_in_file', detail: `event ${id} appears earlier in the file (the first row wins)` };
+              seen.add(id);
+              const r = repo.upsertEvent(v.record, batchId);
+              if (r.outcome === 'updated' && r.before) changes.record('event', [id], 'update', r.before);
+              return r.outcome;
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+export async function runImportEvents(opts: ImportEventsOptions, ctx: CliContext): Promise<ImportResult> {
+  return runImportPipeline(ctx, opts.pipeline, eventsImportHandler(ctx, opts.maps));
+}
+
+export function registerImportEvents(parent: Command, ctx: CliContext): Command {
+  const cmd = addCommonImportFlags(
+    parent
+      .command('events')
+      .description('import events (id, title, type, held_on, track, host, government_wide) from CSV; re-imported ids are updated')
+      .argument('<file>', 'the CSV file, or - for standard input'),
+  ).action(async (file: string, f: CommonImportFlags) => {
+    await runImportEvents({ pipeline: toPipelineOptions(file, f, f.map.length > 0 ? { map: f.map } : {}), maps: f.map }, ctx);
+  });
+  return withExamples(cmd, 'aicop import events events-fy2023.csv', 'aicop import events --dry-run --strict events.csv');
+}

@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dumpTables, openDb, spawnAicop, tempDb, writeFile } from './helpers.js';
+
+/** 3 events: two in FY 2023, one in FY 2024 (2023-10-05), with friendly headers and values. */
+const EVENTS = [
+  'Event ID,Title,Type,Date,Track,Host,Government-wide',
+  '2023-01-CM,January Community Meeting,Community Meeting,1/18/2023,,GSA,yes',
+  '2023-03-TR,Prompt Engineering 101,Training,2023-03-09,Technical,OPM,no',
+  '2023-10-WS,"Red Teaming Workshop, Part 1",workshop,2023-10-05,,CISA,yes',
+  '',
+].join('\n');
+
+/** 12 attendance rows with known scores. */
+const ATTENDANCE = [
+  'event_id,email,registered,attended,satisfaction,nps,comment',
+  '2023-01-CM,Ann.Lee@GSA.gov,yes,yes,5,10,Loved it',
+  '2023-01-CM,bob.ray@nasa.gov,yes,yes,4,9,',
+  '2023-01-CM,cy@gmail.com,yes,yes,3,7,guest',
+  '2023-01-CM,dee.fox@army.mil,yes,yes,2,3,"Too long, sorry"',
+  '2023-01-CM,eve@irs.gov,yes,no,,,',
+  '2023-03-TR,ann.lee@gsa.gov,yes,yes,5,,',
+  '2023-03-TR,fay@opm.gov,yes,yes,5,,',
+  '2023-03-TR,gus@doe.gov,yes,yes,3,,',
+  '2023-03-TR,hal@epa.gov,yes,yes,,,',
+  '2023-10-WS,ann.lee@gsa.gov,yes,yes,1,,=HYPERLINK("x")',
+  '2023-10-WS,bob.ray@nasa.gov,yes,yes,4,,',
+  '2023-10-WS,ivy@hhs.gov,no,yes,3,,walk-in',
+  '',
+].join('\n');
+
+function addMember(dbPath: string, email: string): number {
+  const db = openDb(dbPath);
+  try {
+    const info = db
+      .prepare("INSERT INTO members (email, domain, joined_on, created_at, updated_at) VALUES (?, ?, '2022-01-01', '2026-11-23T12:00:00.000Z', '2026-11-23T12:00:00.000Z')")
+      .run(email, email.slice(email.indexOf('@') + 1));
+    return Number(info.lastInsertRowid);
+  } finally {
+    db.close();
+  }
+}
+
+function query<T>(dbPath: string, sql: string): T[] {
+  const db = openDb(dbPath);
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function loaded() {
+  const t = tempDb();
+  expect((await t.run(['init'])).code).toBe(0);
+  const ann = addMember(t.dbPath, 'ann.lee@gsa.gov');
+  const bob = addMember(t.dbPath, 'bob.ray@nasa.gov');
+  const ev = await t.run(['import', 'events', writeFile(t.dir, 'events.csv', EVENTS)]);
+  expect(ev.stderr).toContain('3 rows read: 3 added, 0 updated, 0 unchanged');
+  expect(ev.code).toBe(0);
+  const at = await t.run(['import', 'attendance', writeFile(t.dir, 'attendance.csv', ATTENDANCE)]);
+  expect(at.stderr).toContain('12 rows read: 12 added, 0 updated, 0 unchanged');
+  expect(at.code).toBe(0);
+  return { ...t, ann, bob };
+}
+
+describe('import events and attendance', () => {
+  it('stores normalised events and every attendance row, linking members by email', async () => {
+    const t = await loaded();
+    expect(query(t.dbPath, 'SELECT id, title, type, held_on, fiscal_year, track, host, government_wide, created_batch FROM events ORDER BY held_on')).toEqual([
+      { id: '2023-01-CM', title: 'January Community Meeting', type: 'community_meeting', held_on: '2023-01-18', fiscal_year: 2023, track: null, host: 'GSA', government_wide: 1, created_batch: 1 },
+      { id: '2023-03-TR', title: 'Prompt Engineering 101', type: 'training', held_on: '2023-03-09', fiscal_year: 2023, track: 'Technical', host: 'OPM', government_wide: 0, created_batch: 1 },
+      { id: '2023-10-WS', title: 'Red Teaming Workshop, Part 1', type: 'workshop', held_on: '2023-10-05', fiscal_year: 2024, track: null, host: 'CISA', government_wide: 1, created_batch: 1 },
+    ]);
+    const rows = query<{ email: string; member_id: number | null }>(t.dbPath, "SELECT email, member_id FROM attendance WHERE event_id = '2023-01-CM' ORDER BY email");
+    expect(rows).toEqual([
+      { email: 'ann.lee@gsa.gov', member_id: t.ann },
+      { email: 'bob.ray@nasa.gov', member_id: t.bob },
+      { email: 'cy@gmail.com', member_id: null },
+      { email: 'dee.fox@army.mil', member_id: null },
+      { email: 'eve@irs.gov', member_id: null },
+    ]);
+    expect(query(t.dbPath, 'SELECT kind, rows_read, added, rejected FROM import_batches ORDER BY id')).toEqual([
+      { kind: 'events', rows_read: 3, added: 3, rejected: 0 },
+      { kind: 'attendance', rows_read: 12, added: 12, rejected: 0 },
+    ]);
+  });
+
+  it('events list --fy 2023 shows exact registrations, attendances, responses and means', async () => {
+    const t = await loaded();
+    const r = await t.run(['events', 'list', '--fy', '2023']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,5,4,4,3.50',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,4,4,3,4.33',
+        '',
+      ].join('\n'),
+    );
+    const all = await t.run(['--format', 'json', 'events', 'list', '--type', 'workshop']);
+    expect(JSON.parse(all.stdout)).toEqual([
+      {
+        id: '2023-10-WS', held_on: '2023-10-05', fiscal_year: 2024, type: 'workshop', title: 'Red Teaming Workshop, Part 1', track: null, host: 'CISA',
+        government_wide: true, registrations: 2, attendances: 3, responses: 3, mean_satisfaction: 2.67,
+      },
+    ]);
+    // --fy current on 2026-11-23 is FY 2027: nothing
+    const none = await t.run(['events', 'list', '--fy', 'current']);
+    expect(none.stdout).toBe('id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction\n');
+    const bad = await t.run(['events', 'list', '--fy', 'next year']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a fiscal year');
+  });
+
+  it('events list on a terminal is an aligned table', async () => {
+    const t = await loaded();
+    const r = await t.run(['--no-color', 'events', 'list', '--fy', '2024'], { tty: true });
+    expect(r.stdout).toBe(
+      [
+        'ID          HELD_ON     FY    TYPE      TITLE                         TRACK  GOV_WIDE  REGISTERED  ATTENDED  RESPONSES  MEAN_SAT',
+        '2023-10-WS  2023-10-05  2024  workshop  Red Teaming Workshop, Part 1         yes                2         3          3      2.67',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('export attendance --fy 2023 writes the exact CSV, formula-safe, and -o atomically', async () => {
+    const t = await loaded();
+    const r = await t.run(['export', 'attendance', '--fy', '2023']);
+    expect(r.code).toBe(0);
+    const header = 'event_id,held_on,fiscal_year,type,title,track,host,government_wide,email,member,registered,attended,satisfaction,nps,comment';
+    expect(r.stdout).toBe(
+      [
+        header,
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,ann.lee@gsa.gov,yes,yes,yes,5,10,Loved it',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,bob.ray@nasa.gov,yes,yes,yes,4,9,',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,cy@gmail.com,no,yes,yes,3,7,guest',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,dee.fox@army.mil,no,yes,yes,2,3,"Too long, sorry"',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,eve@irs.gov,no,yes,no,,,',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,ann.lee@gsa.gov,yes,yes,yes,5,,',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,fay@opm.gov,no,yes,yes,5,,',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,gus@doe.gov,no,yes,yes,3,,',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,hal@epa.gov,no,yes,yes,,,',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('exported 9 attendance rows (FY 2023)\n');
+
+    const ws = await t.run(['export', 'attendance', '--fy', '2024']);
+    expect(ws.stdout.split('\n')[1]).toBe(`2023-10-WS,2023-10-05,2024,workshop,"Red Teaming Workshop, Part 1",,CISA,yes,ann.lee@gsa.gov,yes,yes,yes,1,,"'=HYPERLINK(""x"")"`);
+    const raw = await t.run(['export', 'attendance', '--fy', '2024', '--raw', '--bom', '-o', 'ws.csv']);
+    expect(raw.stdout).toBe('');
+    const file = fs.readFileSync(path.join(t.dir, 'ws.csv'), 'utf8');
+    expect(file.startsWith(`\uFEFF${header}\n`)).toBe(true);
+    expect(file.split('\n')[1]).toBe(`2023-10-WS,2023-10-05,2024,workshop,"Red Teaming Workshop, Part 1",,CISA,yes,ann.lee@gsa.gov,yes,yes,yes,1,,"=HYPERLINK(""x"")"`);
+
+    const json = await t.run(['--format', 'json', 'export', 'attendance', '--fy', '2024']);
+    const items = JSON.parse(json.stdout) as { email: string; registered: boolean; attended: boolean; satisfaction: number | null; member: boolean }[];
+    expect(items.map((i) => [i.email, i.member, i.registered, i.attended, i.satisfaction])).toEqual([
+      ['ann.lee@gsa.gov', true, true, true, 1],
+      ['bob.ray@nasa.gov', true, true, true, 4],
+      ['ivy@hhs.gov', false, false, true, 3],
+    ]);
+  });
+
+  it('re-importing an attendance row updates it instead of duplicating it, and links new members', async () => {
+    const t = await loaded();
+    const fay = addMember(t.dbPath, 'fay@opm.gov');
+    const again = ['event_id,email,attended,satisfaction,comment', '2023-03-TR,FAY@opm.gov,yes,4,changed my mind', '2023-03-TR,gus@doe.gov,yes,3,', ''].join('\n');
+    const r = await t.run(['import', 'attendance', writeFile(t.dir, 'again.csv', again)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('2 rows read: 0 added, 1 updated, 1 unchanged');
+    expect(query(t.dbPath, "SELECT email, member_id, satisfaction, comment, created_batch, updated_batch FROM attendance WHERE event_id = '2023-03-TR' AND email IN ('fay@opm.gov', 'gus@doe.gov') ORDER BY email")).toEqual([
+      { email: 'fay@opm.gov', member_id: fay, satisfaction: 4, comment: 'changed my mind', created_batch: 2, updated_batch: 3 },
+      { email: 'gus@doe.gov', member_id: null, satisfaction: 3, comment: null, created_batch: 2, updated_batch: 2 },
+    ]);
+    expect(query(t.dbPath, 'SELECT count(*) AS n FROM attendance')).toEqual([{ n: 12 }]);
+    // the before-image is kept so that the batch can be undone exactly
+    expect(query(t.dbPath, 'SELECT batch_id, entity, entity_key, op FROM batch_changes')).toEqual([
+      { batch_id: 3, entity: 'attendance', entity_key: '["2023-03-TR","fay@opm.gov"]', op: 'update' },
+    ]);
+  });
+
+  it('the same file again is skipped; --force re-applies it as unchanged', async () => {
+    const t = await loaded();
+    const file = path.join(t.dir, 'attendance.csv');
+    const before = dumpTables(t.dbPath);
+    const skip = await t.run(['import', 'attendance', file]);
+    expect(skip.code).toBe(0);
+    expect(skip.stderr).toContain('already imported as batch 2');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    const forced = await t.run(['import', 'attendance', '--force', file]);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('12 rows read: 0 added, 0 updated, 12 unchanged');
+  });
+
+  it('rejects "6", "great" and unknown events with line numbers; --strict changes nothing (exit 4)', async () => {
+    const t = await loaded();
+    const bad = [
+      'event_id,email,attended,satisfaction',
+      '2023-01-CM,ann.lee@gsa.gov,yes,6',
+      '2023-01-CM,bob.ray@nasa.gov,yes,great',
+      'NOPE,cy@gmail.com,yes,4',
+      '"2023-01-CM","eve@irs.gov",yes,4',
+      '2023-01-CM,eve@irs.gov,yes,1',
+      '',
+    ].join('\n');
+    const file = writeFile(t.dir, 'bad.csv', bad);
+    const before = dumpTables(t.dbPath);
+    const strict = await t.run(['import', 'attendance', '--strict', file]);
+    expect(strict.code).toBe(4);
+    expect(strict.stderr).toContain('4 of 5 rows rejected and --strict is set; nothing was changed');
+    expect(dumpTables(t.dbPath)).toBe(before);
+
+    const r = await t.run(['import', 'attendance', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('5 rows read: 0 added, 1 updated, 0 unchanged, 0 reactivated, 0 deactivated, 4 rejected');
+    expect(r.stderr).toContain('rejected by reason: bad_value 2, duplicate_in_file 1, unknown_event 1');
+    expect(fs.readFileSync(path.join(t.dir, 'bad.rejects.csv'), 'utf8')).toBe(
+      [
+        'event_id,email,attended,satisfaction,line,reason,detail',
+        '2023-01-CM,ann.lee@gsa.gov,yes,6,2,bad_value,"ann.lee@gsa.gov: satisfaction ""6"" is not a whole number from 1 to 5 (leave it blank for no response)"',
+        '2023-01-CM,bob.ray@nasa.gov,yes,great,3,bad_value,"bob.ray@nasa.gov: satisfaction ""great"" is not a whole number from 1 to 5 (leave it blank for no response)"',
+        'NOPE,cy@gmail.com,yes,4,4,unknown_event,"event ""NOPE"" is not in the database (import it first: aicop import events <file>)"',
+        '2023-01-CM,eve@irs.gov,yes,1,6,duplicate_in_file,eve@irs.gov at 2023-01-CM appears earlier in the file (the first row wins)',
+        '',
+      ].join('\n'),
+    );
+    expect(query(t.dbPath, "SELECT attended, satisfaction FROM attendance WHERE email = 'eve@irs.gov'")).toEqual([{ attended: 1, satisfaction: 4 }]);
+    expect(query(t.dbPath, "SELECT line, reason FROM import_rejects WHERE batch_id = (SELECT max(id) FROM import_batches) ORDER BY line")).toEqual([
+      { line: 2, reason: 'bad_value' },
+      { line: 3, reason: 'bad_value' },
+      { line: 4, reason: 'unknown_event' },
+      { line: 6, reason: 'duplicate_in_file' },
+    ]);
+  });
+
+  it('--event supplies the event for a file without event_id; an unknown --event is a usage error', async () => {
+    const t = await loaded();
+    const survey = writeFile(t.dir, 'survey.csv', 'Email Address,Rating,NPS\njo@gsa.gov,4,8\nkim@gsa.gov,,\n');
+    const r = await t.run(['import', 'attendance', '--event', '2023-10-WS', survey]);
+    expect(r.code).toBe(0);
+    expect(query(t.dbPath, "SELECT email, registered, attended, satisfaction, nps FROM attendance WHERE email IN ('jo@gsa.gov', 'kim@gsa.gov') ORDER BY email")).toEqual([
+      { email: 'jo@gsa.gov', registered: 1, attended: 1, satisfaction: 4, nps: 8 },
+      { email: 'kim@gsa.gov', registered: 1, attended: 0, satisfaction: null, nps: null },
+    ]);
+    const before = dumpTables(t.dbPath);
+    const missing = await t.run(['import', 'attendance', '--force', 'survey.csv']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('survey.csv:1: no event_id column (columns found: "Email Address", "Rating", "NPS"); nothing was changed');
+    const unknown = await t.run(['import', 'attendance', '--force', '--event', 'NOPE', survey]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--event NOPE: no such event');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
+  it('re-importing an events file updates changed events; bad rows are rejected with reasons', async () => {
+    const t = await loaded();
+    const changed = [
+      'id,title,type,held_on,track,government_wide',
+      '2023-01-CM,January Community Meeting,community_meeting,2023-01-18,,yes',
+      '2023-03-TR,Prompt Engineering 102,training,2023-03-09,Technical,no',
+      '2023-05-XX,Mystery,party,2023-05-01,,no',
+      '2023-06-XX,Bad date,webinar,2023-02-30,,no',
+      '2023-03-TR,Again,training,2023-03-10,,no',
+      '',
+    ].join('\n');
+    const r = await t.run(['import', 'events', writeFile(t.dir, 'changed.csv', changed)]);
+    expect(r.code).toBe(3);
+    // 2023-01-CM loses its host (the column is absent, so host is null): updated
+    expect(r.stderr).toContain('5 rows read: 0 added, 2 updated, 0 unchanged, 0 reactivated, 0 deactivated, 3 rejected');
+    expect(r.stderr).toContain('rejected by reason: bad_date 1, bad_value 1, duplicate_in_file 1');
+    expect(query(t.dbPath, "SELECT title FROM events WHERE id = '2023-03-TR'")).toEqual([{ title: 'Prompt Engineering 102' }]);
+    expect(query(t.dbPath, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
+  });
+
+  it('a missing required events column is exit 4 naming the fix', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'e.csv', 'id,title,when\nx,y,2023-01-01\n');
+    const r = await t.run(['import', 'events', 'e.csv']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(
+      'aicop: error: e.csv:1: no type, held_on columns (columns found: "id", "title", "when"); nothing was changed\n  name the column with --map "when=type", or rename it in the file\n',
+    );
+  });
+});
