@@ -66,29 +66,25 @@ const COUNTED = (d: string) => `(joined_on <= ${d} AND (left_on IS NULL OR left_
  * agency and member type: at_start (counted the day before the FY), joined and left within
  * the FY, at_end (counted on the FY's last day).
  */
-export function memberCells(db: Db, d: FyDates): MemberCell[] {
-  return db
-    .prepare(
-      `SELECT agency_id, member_type,
+const MEMBER_CELLS_SQL = `SELECT agency_id, member_type,
          count(CASE WHEN ${COUNTED(':before')} THEN 1 END) AS at_start,
          count(CASE WHEN joined_on >= :start AND joined_on <= :end THEN 1 END) AS joined,
          count(CASE WHEN left_on >= :start AND left_on <= :end THEN 1 END) AS "left",
          count(CASE WHEN ${COUNTED(':end')} THEN 1 END) AS at_end
        FROM members
        WHERE joined_on <= :end
-       GROUP BY agency_id, member_type`,
-    )
-    .all(d) as MemberCell[];
+       GROUP BY agency_id, member_type`;
+
+export function memberCells(db: Db, d: FyDates): MemberCell[] {
+  return db.prepare(MEMBER_CELLS_SQL).all(d) as MemberCell[];
 }
 
 /** Every agency of the directory that has members (small: one row per agency). */
+const AGENCIES_SQL = `SELECT id, name, organization, level FROM agencies
+       WHERE id IN (SELECT DISTINCT agency_id FROM members WHERE agency_id IS NOT NULL)`;
+
 export function agenciesWithMembers(db: Db): AgencyInfo[] {
-  return db
-    .prepare(
-      `SELECT id, name, organization, level FROM agencies
-       WHERE id IN (SELECT DISTINCT agency_id FROM members WHERE agency_id IS NOT NULL)`,
-    )
-    .all() as AgencyInfo[];
+  return db.prepare(AGENCIES_SQL).all() as AgencyInfo[];
 }
 
 /**
@@ -96,10 +92,7 @@ export function agenciesWithMembers(db: Db): AgencyInfo[] {
  * and distinct members whose assignment to the group started within the FY. Groups archived
  * before the FY began are left out.
  */
-export function groupCells(db: Db, d: FyDates): GroupCell[] {
-  return db
-    .prepare(
-      `SELECT g.id, g.name, g.kind,
+const GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
          coalesce(x.members_at_end, 0) AS members_at_end,
          coalesce(x.joined_in_fy, 0) AS joined_in_fy
        FROM groups g
@@ -114,9 +107,10 @@ export function groupCells(db: Db, d: FyDates): GroupCell[] {
          GROUP BY a.group_id
        ) x ON x.group_id = g.id
        WHERE g.archived_on IS NULL OR g.archived_on >= :start
-       ORDER BY g.kind DESC, g.id`,
-    )
-    .all(d) as GroupCell[];
+       ORDER BY g.kind DESC, g.id`;
+
+export function groupCells(db: Db, d: FyDates): GroupCell[] {
+  return db.prepare(GROUP_CELLS_SQL).all(d) as GroupCell[];
 }
 
 interface EventRow {
@@ -135,10 +129,7 @@ const S_COLS = [1, 2, 3, 4, 5].map((s) => `count(CASE WHEN a.satisfaction = ${s}
 const N_COLS = Array.from({ length: 11 }, (_, s) => `count(CASE WHEN a.nps = ${s} THEN 1 END) AS n${s}`).join(',\n         ');
 
 /** Events held in the FY with their registration, attendance and score counts. */
-export function eventCells(db: Db, fy: number): EventCell[] {
-  const rows = db
-    .prepare(
-      `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
+const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
          count(CASE WHEN a.registered = 1 THEN 1 END) AS registrations,
          count(CASE WHEN a.attended = 1 THEN 1 END) AS attendances,
          ${S_COLS},
@@ -146,9 +137,10 @@ export function eventCells(db: Db, fy: number): EventCell[] {
        FROM events e LEFT JOIN attendance a ON a.event_id = e.id
        WHERE e.fiscal_year = ?
        GROUP BY e.id
-       ORDER BY e.held_on, e.id`,
-    )
-    .all(fy) as EventRow[];
+       ORDER BY e.held_on, e.id`;
+
+export function eventCells(db: Db, fy: number): EventCell[] {
+  const rows = db.prepare(EVENT_CELLS_SQL).all(fy) as EventRow[];
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -164,12 +156,20 @@ export function eventCells(db: Db, fy: number): EventCell[] {
 }
 
 /** Distinct people (by email) and distinct members who attended at least one FY event. */
-export function attendeeTotals(db: Db, fy: number): AttendeeTotals {
-  return db
-    .prepare(
-      `SELECT count(DISTINCT a.email) AS unique_attendees, count(DISTINCT a.member_id) AS unique_member_attendees
+const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees, count(DISTINCT a.member_id) AS unique_member_attendees
        FROM events e JOIN attendance a ON a.event_id = e.id
-       WHERE e.fiscal_year = ? AND a.attended = 1`,
-    )
-    .get(fy) as AttendeeTotals;
+       WHERE e.fiscal_year = ? AND a.attended = 1`;
+
+export function attendeeTotals(db: Db, fy: number): AttendeeTotals {
+  return db.prepare(ATTENDEES_SQL).get(fy) as AttendeeTotals;
+}
+
+/**
+ * The statements one FY's annual report runs, with the parameters written in as literals, so
+ * that the benchmark can time exactly the same SQL in the sqlite3 command-line shell.
+ */
+export function reportStatements(d: FyDates, fy: number): string[] {
+  const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const named = (sql: string) => sql.replace(/:(before|start|end)\b/g, (_m, k: keyof FyDates) => lit(d[k]));
+  return [named(MEMBER_CELLS_SQL), AGENCIES_SQL, named(GROUP_CELLS_SQL), EVENT_CELLS_SQL.replace('?', String(fy)), ATTENDEES_SQL.replace('?', String(fy))];
 }

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// npm run bench:report [-- --members 1000000 --attendance 5000000 --runs 5]
+// `aicop report annual --fy 2023 --format json` on 1M members and 5M attendance rows (target: median
+// ≤ 0.5 s, the whole process), beside the same SQL (report-repo's reportStatements) run by the
+// sqlite3 shell, and the in-process query + build time without Node's start-up.
+//
+// The database is built with direct SQL (recursive CTEs, deterministic arithmetic, no randomness)
+// on top of `aicop init`, and cached under the OS temp dir by size: 1M members joined 2015–2025
+// (every 5th has left, every 10th a contractor) across 520 agencies (20 unmapped, level unknown),
+// one group assignment each, 625 events spread evenly over FY2019–FY2023 and 8,000 attendance
+// rows per event (a tenth of them non-members), so FY 2023 has 125 events and 1M attendance rows.
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BIN, ROOT, ensureGnuTime, ensureTool, fmtMb, fmtSeconds, machine, measure, median, numberFlags, printResult, requireBuild } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const FY = 2023;
+const TARGET = 0.5;
+
+function build(dbPath, members, attendance) {
+  const tmp = `${dbPath}.building`;
+  fs.rmSync(tmp, { force: true });
+  const init = spawnSync(process.execPath, [BIN, '--db', tmp, '-q', 'init'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (init.status !== 0) throw new Error(`aicop init exited ${init.status}`);
+  const Database = require('better-sqlite3');
+  const db = new Database(tmp);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  const perEvent = 8000;
+  const events = Math.ceil(attendance / perEvent);
+  const t0 = performance.now();
+  db.exec('BEGIN');
+  db.exec(`
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 519)
+INSERT INTO agencies (id, name, organization, level, source)
+SELECT 100000 + i,
+  CASE WHEN i >= 500 THEN 'unmapped' || i || '.gov' ELSE 'Bench Agency ' || i END,
+  CASE WHEN i >= 500 THEN NULL ELSE 'Bench Organization ' || (i % 60) END,
+  CASE WHEN i >= 500 THEN NULL ELSE CASE i % 10 WHEN 0 THEN 'state' WHEN 1 THEN 'local' WHEN 2 THEN 'tribal' WHEN 3 THEN 'interstate' ELSE 'federal' END END,
+  CASE WHEN i >= 500 THEN 'unmapped' ELSE 'manual' END
+FROM c;`);
+  db.exec(`
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${members}),
+d AS (SELECT i, date('2015-01-01', '+' || ((i * 7919) % 3900) || ' days') AS j FROM c)
+INSERT INTO members (id, email, domain, agency_id, member_type, joined_on, left_on, created_at, updated_at)
+SELECT i, 'u' || i || '@a' || (i % 520) || '.gov', 'a' || (i % 520) || '.gov', 100000 + (i % 520),
+  CASE WHEN i % 10 = 0 THEN 'contractor' ELSE 'employee' END,
+  j, CASE WHEN i % 5 = 0 THEN date(j, '+' || ((i * 31) % 1500) || ' days') END,
+  '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+FROM d;`);
+  db.exec(`
+INSERT INTO assignments (member_id, group_id, assigned_on, removed_on, source)
+SELECT m.id, g.id, m.joined_on, NULL, 'import'
+FROM members m JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM groups) g ON g.n = m.id % 9;`);
+  db.exec(`
+WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < ${events - 1})
+INSERT INTO events (id, title, type, held_on, track, government_wide)
+SELECT printf('E%04d', i), 'Bench event ' || i,
+  CASE i % 5 WHEN 0 THEN 'community_meeting' WHEN 1 THEN 'training' WHEN 2 THEN 'challenge' WHEN 3 THEN 'workshop' ELSE 'webinar' END,
+  date('2018-10-01', '+' || (i * 1826 / ${events}) || ' days'),
+  CASE WHEN i % 5 = 1 THEN CASE i % 3 WHEN 0 THEN 'Acquisition' WHEN 1 THEN 'Leadership' ELSE 'Technical' END END,
+  i % 3 = 0
+FROM c;`);
+  db.exec(`
+WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < ${perEvent - 1}),
+e AS (SELECT rowid AS n, id FROM events WHERE id GLOB 'E[0-9]*'),
+x AS (SELECT e.id AS event_id, e.n AS n, k.k AS k, ((e.n * 7919 + k.k * 104729) % ${members}) + 1 AS m FROM e, k)
+INSERT INTO attendance (event_id, email, member_id, registered, attended, satisfaction, nps)
+SELECT event_id,
+  CASE WHEN k % 10 = 0 THEN 'guest' || k || '@other' || (k % 7) || '.gov' ELSE 'u' || m || '@a' || (m % 520) || '.gov' END,
+  CASE WHEN k % 10 = 0 THEN NULL ELSE m END,
+  k % 7 <> 0, k % 4 <> 0,
+  CASE WHEN k % 3 = 0 THEN NULL ELSE 1 + (k * 13 + n) % 5 END,
+  CASE WHEN k % 2 = 0 THEN (k * 7 + n) % 11 END
+FROM x ORDER BY event_id, k;`);
+  db.exec('COMMIT');
+  db.exec('ANALYZE');
+  const counts = db.prepare('SELECT (SELECT count(*) FROM members) AS m, (SELECT count(*) FROM attendance) AS a').get();
+  db.close();
+  fs.renameSync(tmp, dbPath);
+  console.error(`bench: built ${dbPath} (${counts.m} members, ${counts.a} attendance rows) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+export async function run({ members = 1_000_000, attendance = 5_000_000, runs = 5 } = {}) {
+  ensureGnuTime();
+  const runsN = Math.max(3, runs);
+  const dir = path.join(os.tmpdir(), 'aicop-bench-data');
+  fs.mkdirSync(dir, { recursive: true });
+  const dbPath = path.join(dir, `report-m${members}-a${attendance}-v1.db`);
+  if (!fs.existsSync(dbPath)) build(dbPath, members, attendance);
+  // Brings a cached database to this build's schema (idempotent; untimed).
+  spawnSync(process.execPath, [BIN, '--db', dbPath, '-q', 'init'], { stdio: 'ignore' });
+
+  const args = ['--db', dbPath, 'report', 'annual', '--fy', String(FY), '--format', 'json'];
+  measure('warm-up', process.execPath, [BIN, ...args], { runs: 1 });
+  const cli = measure('aicop report annual', process.execPath, [BIN, ...args], { runs: runsN });
+
+  // The same SQL in the sqlite3 shell.
+  const rows = [];
+  let sql = null;
+  const repo = await import(pathToFileURL(path.join(ROOT, 'dist', 'db', 'report-repo.js')).href);
+  const fyMod = await import(pathToFileURL(path.join(ROOT, 'dist', 'core', 'fiscal-year.js')).href);
+  const range = fyMod.fiscalYearRange(FY);
+  const stmts = repo.reportStatements({ before: fyMod.dayBefore(range.start), start: range.start, end: range.end }, FY);
+  if (ensureTool('sqlite3')) {
+    const sqlFile = path.join(dir, 'report-bench.sql');
+    fs.writeFileSync(sqlFile, `${stmts.map((s) => `${s};`).join('\n')}\n`);
+    measure('warm-up', 'sqlite3', [dbPath], { runs: 1, stdinFile: sqlFile });
+    sql = measure('sqlite3 (same SQL)', 'sqlite3', [dbPath], { runs: runsN, stdinFile: sqlFile });
+  }
+
+  // In-process: the queries and the builder, without Node's start-up or module loading.
+  const Database = require('better-sqlite3');
+  const { produceReport } = await import(pathToFileURL(path.join(ROOT, 'dist', 'report', 'load.js')).href);
+  const { renderJson } = await import(pathToFileURL(path.join(ROOT, 'dist', 'report', 'render-json.js')).href);
+  const db = new Database(dbPath, { readonly: true });
+  const sections = ['membership', 'agencies', 'groups', 'events'];
+  const inproc = [];
+  for (let i = 0; i <= runsN; i++) {
+    const t0 = performance.now();
+    renderJson(produceReport(db, { fy: FY, sections, compare: false, by: 'agency' }));
+    if (i > 0) inproc.push((performance.now() - t0) / 1000);
+  }
+  db.close();
+  const inMedian = median(inproc);
+
+  const ok = cli.median <= TARGET;
+  rows.push(['`aicop report annual --fy 2023 --format json`', cli.runs, fmtSeconds(cli.median), fmtMb(cli.peakRssMb), sql ? `${(cli.median / sql.median).toFixed(2)}×` : 'n/a', `≤ ${TARGET * 1000} ms ${ok ? '✓' : '✗'}`]);
+  if (sql) rows.push(['`sqlite3` shell, the same 5 statements', sql.runs, fmtSeconds(sql.median), fmtMb(sql.peakRssMb), '1.00×', '']);
+  rows.push(['in-process queries + model + JSON (no start-up)', inproc.length, fmtSeconds(inMedian), 'n/a', sql ? `${(inMedian / sql.median).toFixed(2)}×` : 'n/a', '']);
+  return {
+    title: `Annual report (${members.toLocaleString('en-US')} members, ${attendance.toLocaleString('en-US')} attendance rows)`,
+    header: ['command', 'runs', 'median', 'peak RSS', 'ratio to sqlite3', 'target'],
+    rows,
+    notes: [`database: ${dbPath} (${(fs.statSync(dbPath).size / 2 ** 20).toFixed(0)} MiB)`],
+    summary: { name: 'report', aicop: cli.median, baseline: sql?.median ?? null, ratio: sql ? cli.median / sql.median : null, rssMb: cli.peakRssMb, ok },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  requireBuild();
+  const opts = numberFlags({ members: 1_000_000, attendance: 5_000_000, runs: 5 });
+  const res = await run(opts);
+  printResult(res);
+  console.log(machine());
+}
