@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { isoDateOf } from '../../../core/dates.js';
+import { isRowError, resolveRosterLayout, validateRosterRow, type GroupInfo, type RosterField, type RosterRecord } from '../../../core/roster.js';
+import { createAgencyResolver } from '../../../db/agencies-repo.js';
+import { loadDomainRules } from '../../../db/domains-repo.js';
+import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
+import { findMemberByEmail, insertMember, writeMember } from '../../../db/members-repo.js';
+import type { Db } from '../../../db/open.js';
+
+/** Member fields settable from flags (the roster's fields, same validation as an import). */
+export interface MemberFieldFlags {
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly agency?: string;
+  readonly type?: string;
+  readonly title?: string;
+  readonly track?: string;
+  readonly groups?: string;
+  readonly joinedOn?: string;
+}
+
+const FLAG_FIELDS: ReadonlyArray<readonly [keyof MemberFieldFlags, RosterField, string]> = [
+  ['firstName', 'first_name', '--first-name'],
+  ['lastName', 'last_name', '--last-name'],
+  ['agency', 'agency', '--agency'],
+  ['type', 'member_type', '--type'],
+  ['title', 'job_title', '--title'],
+  ['track', 'role_track', '--track'],
+  ['groups', 'working_groups', '--groups'],
+  ['joinedOn', 'joined_on', '--joined-on'],
+];
+
+/**
+ * Validates an email and field flags exactly like an import row (checkEmail, member type, role
+ * track, dates, group names); a rejected value is a usage error naming the flag.
+ */
+export function validateMemberFlags(db: Db, email: string, flags: MemberFieldFlags): RosterRecord {
+  const header = ['email', ...FLAG_FIELDS.map(([, f]) => f)];
+  const fields = [email, ...FLAG_FIELDS.map(([k]) => flags[k] ?? '')];
+  const layout = resolveRosterLayout(header);
+  const groups = new Map<string, GroupInfo>(loadGroups(db).map((g) => [g.name.toLowerCase(), { id: g.id, name: g.name, kind: g.kind }]));
+  const r = validateRosterRow(fields, layout, { rules: loadDomainRules(db), groups });
+  if (isRowError(r)) {
+    const flag =
+      r.reason === 'bad_date' ? '--joined-on' : r.reason === 'unknown_group' ? '--groups' : r.reason === 'bad_value' ? (r.detail.startsWith('member type') ? '--type' : '--track') : '--email';
+    throw new UsageError(`${flag}: ${r.detail} (${r.reason})`);
+  }
+  return r;
+}
+
+export function memberFieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--first-name <name>', 'first name')
+    .option('--last-name <name>', 'last name')
+    .option('--agency <text>', 'the agency as the member reported it (the agency itself comes from the email domain)')
+    .option('--type <type>', 'employee or contractor (default: employee; contractor for first.last.ctr@….mil)')
+    .option('--title <text>', 'job title')
+    .option('--track <track>', 'role track: Acquisition, Leadership or Technical')
+    .option('--joined-on <date>', 'join date: YYYY-MM-DD, M/D/YYYY or M/D/YY (default: today)');
+}
+
+export interface MembersAddResult {
+  readonly id: number;
+  readonly email: string;
+  readonly status: 'added' | 'reactivated';
+}
+
+/** `members add`: a new member (or a returning one, reactivated), with groups opened manually. */
+export function runMembersAdd(ctx: CliContext, email: string, flags: MemberFieldFlags): MembersAddResult {
+  const db = ctx.db();
+  const r = validateMemberFlags(db, email, flags);
+  const now = ctx.now();
+  const today = isoDateOf(now);
+  const result = db
+    .transaction((): MembersAddResult => {
+      const existing = findMemberByEmail(db, r.email);
+      if (existing && existing.left_on === null) {
+        throw new UsageError(`${r.email} is already an active member`, `to change it run: aicop members update ${r.email} --first-name …`);
+      }
+      const groups = r.working_groups ?? [];
+      if (existing) {
+        writeMember(
+          db,
+          {
+            ...existing,
+            left_on: null,
+            first_name: r.first_name ?? existing.first_name,
+            last_name: r.last_name ?? existing.last_name,
+            reported_agency: r.reported_agency ?? existing.reported_agency,
+            member_type: r.member_type ?? existing.member_type,
+            job_title: r.job_title ?? existing.job_title,
+            role_track: r.role_track ?? existing.role_track,
+          },
+          now.toISOString(),
+          null,
+        );
+        for (const g of groups) openAssignment(db, { memberId: existing.id, groupId: g.id, on: today, source: 'manual', batchId: null });
+        return { id: existing.id, email: r.email, status: 'reactivated' };
+      }
+      const joined = r.joined_on ?? today;
+      const id = insertMember(
+        db,
+        {
+          email: r.email,
+          domain: r.domain,
+          agencyId: createAgencyResolver(db).resolve(r.domain),
+          first_name: r.first_name,
+          last_name: r.last_name,
+          reported_agency: r.reported_agency,
+          member_type: r.member_type ?? r.defaultType,
+          job_title: r.job_title,
+          role_track: r.role_track,
+          joined_on: joined,
+        },
+        now.toISOString(),
+        null,
+      );
+      for (const g of groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source: 'manual', batchId: null });
+      return { id, email: r.email, status: 'added' };
+    })
+    .immediate();
+  ctx.stdout.write(`${result.email}\n`);
+  ctx.info(result.status === 'added' ? `added ${result.email}` : `reactivated ${result.email} (they had left)`);
+  return result;
+}
+
+export function registerMembersAdd(noun: Command, ctx: CliContext): Command {
+  const cmd = memberFieldOptions(
+    noun
+      .command('add')
+      .description('add one member (same checks as an import: eligible email, type, track, dates, groups); a former member is reactivated')
+      .requiredOption('--email <address>', 'the member\'s .gov/.mil address'),
+  )
+    .option('--groups <names>', 'working groups / practice areas separated by ; or |')
+    .action((flags: MemberFieldFlags & { email: string }) => {
+      runMembersAdd(ctx, flags.email, flags);
+    });
+  return withExamples(cmd, 'aicop members add --email jane.doe@nasa.gov --first-name Jane --last-name Doe --groups "Event Planning"');
+}

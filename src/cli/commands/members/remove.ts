@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { isoDateOf } from '../../../core/dates.js';
+import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
+
+export interface MembersRemoveResult {
+  readonly email: string;
+  readonly action: 'deactivated' | 'purged' | 'already-inactive';
+  readonly leftOn: string | null;
+}
+
+/**
+ * `members remove <email>`: the member leaves today (left_on set; history and reports keep them).
+ * `--purge` deletes the member and their group history instead (for data-protection requests);
+ * it asks for confirmation on a terminal and needs --yes elsewhere.
+ */
+export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge: boolean): Promise<MembersRemoveResult> {
+  const email = rawEmail.trim().toLowerCase().replace(/\.$/, '');
+  const db = ctx.db();
+  const m = findMemberByEmail(db, email);
+  if (!m) throw new UsageError(`${email} is not a member`, 'see: aicop members list --status all --search <text>');
+  if (purge) {
+    if (!ctx.globals.yes) {
+      if (!ctx.canPrompt()) ctx.requireFlag('--yes', `purging ${email} deletes the member and their group history for good`);
+      const ok = await ctx.prompter.confirm({ message: `delete ${email} and their group history for good?`, default: false });
+      if (!ok) throw new UsageError('cancelled; nothing was changed');
+    }
+    db.transaction(() => deleteMember(db, m.id)).immediate();
+    ctx.info(`purged ${email}`);
+    return { email, action: 'purged', leftOn: null };
+  }
+  if (m.left_on !== null) {
+    ctx.info(`${email} already left on ${m.left_on}; nothing to change`);
+    return { email, action: 'already-inactive', leftOn: m.left_on };
+  }
+  const now = ctx.now();
+  const today = isoDateOf(now);
+  const leftOn = m.joined_on > today ? m.joined_on : today;
+  db.transaction(() => writeMember(db, { ...m, left_on: leftOn }, now.toISOString(), null)).immediate();
+  ctx.info(`${email} left on ${leftOn} (inactive; aicop members add --email ${email} brings them back)`);
+  return { email, action: 'deactivated', leftOn };
+}
+
+export function registerMembersRemove(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('remove')
+    .description('mark a member as having left today (kept for history and reports); --purge deletes them entirely')
+    .argument('<email>', 'the member\'s address')
+    .option('--purge', 'delete the member and their group history instead (asks; --yes when not on a terminal)', false)
+    .action(async (email: string, flags: { purge: boolean }) => {
+      await runMembersRemove(ctx, email, flags.purge);
+    });
+  return withExamples(cmd, 'aicop members remove jane.doe@nasa.gov', 'aicop members remove jane.doe@nasa.gov --purge --yes');
+}
