@@ -97,7 +97,7 @@ export function remapMemberAgencies(db: Db): number {
     }
     db.prepare("DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)").run();
     return changed;
-  })();
+  }).immediate();
 }
 
 /** One domain of the directory with the agency it belongs to. */

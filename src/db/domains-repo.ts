@@ -95,7 +95,7 @@ export function addDomainRule(db: Db, rule: NewDomainRule): { rule: DomainRule; 
       .get(rule.action, rule.target);
     if (!row) throw new Error('domain rule vanished after insert');
     return { rule: toRule(row), created: existing === undefined };
-  })();
+  }).immediate();
 }
 
 /** Removes every rule (allow and deny) on `target`; returns the removed rules. */
@@ -106,5 +106,5 @@ export function removeDomainRules(db: Db, target: string): DomainRule[] {
       .all(target);
     db.prepare('DELETE FROM domain_rules WHERE target = ?').run(target);
     return rows.map(toRule);
-  })();
+  }).immediate();
 }

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
+import { seededDb } from './members-fixtures.js';
+import type { Db } from '../src/db/open.js';
+
+/**
+ * Writers wait for another writer's lock up to --wait, then exit 5 with nothing changed; readers
+ * never wait (WAL). The lock is held by this test process itself (BEGIN IMMEDIATE on its own
+ * connection) so that the overlap is certain rather than a race between two children.
+ */
+
+function holdWriteLock(dbPath: string): Db {
+  const db = openDb(dbPath);
+  db.exec('BEGIN IMMEDIATE');
+  return db;
+}
+
+const LOCKED = (dbPath: string, wait: number) =>
+  `aicop: error: ${dbPath}: database is locked by another process after waiting ${wait}s; nothing was changed\n  wait for the other aicop command to finish, or raise --wait <seconds>\n`;
+
+describe('a writer meets another writer', () => {
+  it('needs the build', () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist', 'cli', 'commands', 'export', 'members.js')), 'run npm run build first').toBe(true);
+  });
+
+  it('with --wait 0 it exits 5 with a clear message and the database is unchanged', async () => {
+    const t = await seededDb();
+    const before = dumpTables(t.dbPath);
+    const holder = holdWriteLock(t.dbPath);
+    try {
+      const r = await spawnAicop(['--db', t.dbPath, '--wait', '0', 'domains', 'allow', 'county.example.us'], { cwd: t.dir });
+      expect(r.code).toBe(5);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(LOCKED(t.dbPath, 0));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
+  it('the in-process CLI reports the same (exit 5, DB unchanged) for groups assign', async () => {
+    const t = await seededDb();
+    const before = dumpTables(t.dbPath);
+    const holder = holdWriteLock(t.dbPath);
+    try {
+      const r = await t.run(['--wait', '0', 'groups', 'assign', '--member', 'dee@alpha-test.gov', '--group', 'Event Planning']);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toBe(LOCKED(t.dbPath, 0));
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
+  it('with --wait 5 it waits for the lock to be released and then succeeds', async () => {
+    const t = await seededDb();
+    const holder = holdWriteLock(t.dbPath);
+    const child = spawnAicop(['--db', t.dbPath, '--wait', '5', '-q', 'domains', 'allow', 'county.example.us'], { cwd: t.dir });
+    // Release after about a second; the child succeeds whether it is already waiting or not.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    holder.exec('COMMIT');
+    holder.close();
+    const r = await child;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const db = openDb(t.dbPath);
+    expect(db.prepare("SELECT action, target_type, target FROM domain_rules").all()).toEqual([{ action: 'allow', target_type: 'suffix', target: 'county.example.us' }]);
+    db.close();
+  });
+
+  it('two writers started together both succeed with a generous --wait', async () => {
+    const t = await seededDb();
+    const [a, b] = await Promise.all([
+      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'one.example.us'], { cwd: t.dir }),
+      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'two.example.us'], { cwd: t.dir }),
+    ]);
+    expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
+    const db = openDb(t.dbPath);
+    expect(db.prepare('SELECT target FROM domain_rules ORDER BY target').pluck().all()).toEqual(['one.example.us', 'two.example.us']);
+    db.close();
+  });
+});
+
+describe('readers never block on a writer (WAL)', () => {
+  it('members list and export members succeed at once while a write transaction is open, and see only committed rows', async () => {
+    const t = await seededDb();
+    const holder = holdWriteLock(t.dbPath);
+    try {
+      holder.prepare("INSERT INTO members (email, domain, joined_on, created_at, updated_at) VALUES ('uncommitted@alpha-test.gov', 'alpha-test.gov', '2025-01-01', 't', 't')").run();
+      const list = await spawnAicop(['--db', t.dbPath, '--wait', '0', 'members', 'list', '--status', 'all'], { cwd: t.dir });
+      expect(list.code).toBe(0);
+      expect(list.stderr).toBe('');
+      expect(list.stdout.split('\n').slice(1).map((l) => l.split(',')[0])).toEqual(['ada@alpha-test.gov', 'bob.ctr@sub.alpha-test.gov', 'cy@beta-town.gov', 'dee@alpha-test.gov', '']);
+      const exp = await t.run(['--wait', '0', '-q', 'export', 'listserv']);
+      expect(exp).toMatchObject({ code: 0, stdout: 'ada@alpha-test.gov\ncy@beta-town.gov\ndee@alpha-test.gov\n', stderr: '' });
+      const show = await t.run(['--wait', '0', 'members', 'show', 'ada@alpha-test.gov', '--format', 'json']);
+      expect(show.code).toBe(0);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
+  it('a reader opening a brand-new database file does not need the lock either once it is initialised', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'])).code).toBe(0);
+    const holder = holdWriteLock(t.dbPath);
+    try {
+      const r = await t.run(['--wait', '0', 'members', 'list']);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+});
