@@ -64,6 +64,8 @@ describe('export members', () => {
     const rows = JSON.parse(j.stdout) as Record<string, unknown>[];
     expect(rows.map((m) => m.first_name)).toEqual(PAYLOADS.map((p) => p[1]));
     expect(Object.keys(rows[0] ?? {}).join(',')).toBe(HEADER);
+    const jsonBom = await t.run(['export', 'members', '--format', 'json', '--bom']);
+    expect(jsonBom).toMatchObject({ code: 2, stdout: '', stderr: 'aicop: error: --bom is for CSV files opened in Excel; JSON is always plain UTF-8\n  drop --bom, or use --format csv\n' });
     const table = await t.run(['export', 'members', '--format', 'table']);
     expect(table.code).toBe(2);
     expect(table.stderr).toContain('--format table is not offered by this command');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
 import { withExamples } from '../../help.js';
 import { openResultSink, resolveFormat } from '../../output.js';
 import { iterateMembers, type MemberStatus } from '../../../db/members-read.js';
@@ -25,6 +26,7 @@ export interface ExportMembersResult {
  */
 export async function runExportMembers(opts: ExportMembersOptions, ctx: CliContext): Promise<ExportMembersResult> {
   const format = resolveFormat(ctx, ['csv', 'json'] as const, 'csv');
+  if (format === 'json' && opts.bom) throw new UsageError('--bom is for CSV files opened in Excel; JSON is always plain UTF-8', 'drop --bom, or use --format csv');
   const db = ctx.db();
   const q = resolveMemberQuery(db, opts, ctx.now());
   const sink = openResultSink(ctx);
