@@ -276,6 +276,31 @@ describe('import events and attendance', () => {
     expect(query(t.dbPath, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
   });
 
+  it('imports undo reverts an attendance batch exactly, and refuses to drop events that later attendance uses', async () => {
+    const t = await loaded();
+    const tables = ['events', 'attendance', 'batch_changes'];
+    const before = dumpTables(t.dbPath, ['events', 'attendance']);
+    const again = ['event_id,email,attended,satisfaction', '2023-03-TR,fay@opm.gov,yes,1', '2023-03-TR,new@opm.gov,yes,2', ''].join('\n');
+    expect((await t.run(['import', 'attendance', writeFile(t.dir, 'again.csv', again)])).code).toBe(0);
+    expect(dumpTables(t.dbPath, tables)).not.toBe(before);
+    const undo = await t.run(['--yes', 'imports', 'undo', '3']);
+    expect(undo.code).toBe(0);
+    expect(dumpTables(t.dbPath, ['events', 'attendance'])).toBe(before);
+
+    const refused = await t.run(['--yes', 'imports', 'undo', '1']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('cannot undo batch 1: later batch 2 changed');
+    expect(dumpTables(t.dbPath, ['events', 'attendance'])).toBe(before);
+  });
+
+  it('links attendees who became members after their event was imported at the next attendance import', async () => {
+    const t = await loaded();
+    const cy = addMember(t.dbPath, 'cy@gmail.com');
+    const r = await t.run(['import', 'attendance', '--event', '2023-10-WS', writeFile(t.dir, 'other.csv', 'email,attended\nzed@gsa.gov,yes\n')]);
+    expect(r.code).toBe(0);
+    expect(query(t.dbPath, "SELECT event_id, member_id FROM attendance WHERE email = 'cy@gmail.com'")).toEqual([{ event_id: '2023-01-CM', member_id: cy }]);
+  });
+
   it('a missing required events column is exit 4 naming the fix', async () => {
     const t = tempDb();
     writeFile(t.dir, 'e.csv', 'id,title,when\nx,y,2023-01-01\n');

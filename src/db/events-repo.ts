@@ -48,6 +48,8 @@ export interface EventsRepo {
    * member's. Re-importing the same row updates it, never duplicates it.
    */
   upsertAttendance(rec: AttendanceRecord, batchId: number | null): UpsertResult<AttendanceRow>;
+  /** Links earlier attendance rows whose attendee has become a member since; returns the count. */
+  linkNewMembers(): number;
 }
 
 const repos = new WeakMap<Db, EventsRepo>();
@@ -84,8 +86,13 @@ function createEventsRepo(db: Db): EventsRepo {
        nps = @nps, comment = @comment, updated_batch = @batch WHERE event_id = @event_id AND email = @email`,
   );
 
+  const link = db.prepare(
+    'UPDATE attendance SET member_id = (SELECT m.id FROM members m WHERE m.email = attendance.email) WHERE member_id IS NULL AND email IN (SELECT email FROM members)',
+  );
+
   return {
     eventExists: (id) => exists.get(id) !== undefined,
+    linkNewMembers: () => link.run().changes,
     getEvent: (id) => getEvent.get(id),
     getAttendance: (eventId, email) => getAttendance.get(eventId, email),
     upsertEvent(rec, batchId) {
@@ -147,13 +154,12 @@ function createEventsRepo(db: Db): EventsRepo {
 }
 
 /**
- * Links attendance rows to members by email where not linked yet (for attendees who became
- * members after their event was imported). Returns the number of rows linked.
+ * Links attendance rows to members by email where not linked yet (attendees who became members
+ * after their event was imported). Returns the number of rows linked. Member writers may call it
+ * after an import; `import attendance` calls it before each import.
  */
 export function linkAttendanceToMembers(db: Db): number {
-  return db
-    .prepare('UPDATE attendance SET member_id = (SELECT m.id FROM members m WHERE m.email = attendance.email) WHERE member_id IS NULL AND email IN (SELECT email FROM members)')
-    .run().changes;
+  return eventsRepo(db).linkNewMembers();
 }
 
 /** One line of `events list`: the event and its per-score tallies. */
@@ -249,7 +255,7 @@ export function iterateAttendanceExport(db: Db, filter: EventFilter = {}): Itera
   const w = where(filter);
   const sql = `
     SELECT a.event_id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.host, e.government_wide,
-      a.email, (a.member_id IS NOT NULL) AS member, a.registered, a.attended, a.satisfaction, a.nps, a.comment
+      a.email, EXISTS (SELECT 1 FROM members m WHERE m.email = a.email) AS member, a.registered, a.attended, a.satisfaction, a.nps, a.comment
     FROM attendance a JOIN events e ON e.id = a.event_id
     ${w.sql}
     ORDER BY e.held_on, a.event_id, a.email`;

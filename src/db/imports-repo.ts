@@ -181,6 +181,14 @@ export function findUndoConflict(db: Db, batchId: number): UndoConflict | undefi
       .get({ b: batchId, e: entity });
     if (row) return { entity, key: String(row.k), laterBatch: row.later, label: row.label };
   }
+  // Deleting an event this batch created would cascade to attendance that later batches added.
+  const att = db
+    .prepare<[{ b: number }], { label: string; later: number | null }>(
+      `SELECT a.event_id || ' ' || a.email AS label, a.created_batch AS later FROM attendance a JOIN events e ON e.id = a.event_id
+       WHERE e.created_batch = @b AND a.created_batch IS NOT @b LIMIT 1`,
+    )
+    .get({ b: batchId });
+  if (att) return { entity: 'attendance', key: att.label, laterBatch: att.later, label: att.label };
   const a = db
     .prepare<[{ b: number }], { email: string; later: number | null }>(
       `SELECT m.email, coalesce(a.removed_batch, a.batch_id) AS later FROM assignments a JOIN members m ON m.id = a.member_id

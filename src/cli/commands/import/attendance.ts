@@ -31,6 +31,8 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
           if (eventId !== undefined && !repo.eventExists(eventId)) {
             throw new UsageError(`--event ${eventId}: no such event`, 'import it first (aicop import events <file>) or check the id with: aicop events list');
           }
+          // Attendees who became members since their event was imported get linked now.
+          repo.linkNewMembers();
           const changes = createChangeRecorder(db, batchId);
           const known = new Map<string, boolean>();
           const eventExists = (id: string): boolean => {
