@@ -293,6 +293,14 @@ describe('import events and attendance', () => {
     expect(dumpTables(t.dbPath, ['events', 'attendance'])).toBe(before);
   });
 
+  it('reads attendance from stdin (-) with --event', async () => {
+    const t = await loaded();
+    const r = await t.run(['import', 'attendance', '--event', '2023-03-TR', '-'], { stdin: 'email,satisfaction\nlee@va.gov,2\nlee@va.gov,6\n' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('stdin: 2 rows read: 1 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 1 rejected');
+    expect(query(t.dbPath, "SELECT event_id, attended, satisfaction FROM attendance WHERE email = 'lee@va.gov'")).toEqual([{ event_id: '2023-03-TR', attended: 1, satisfaction: 2 }]);
+  });
+
   it('links attendees who became members after their event was imported at the next attendance import', async () => {
     const t = await loaded();
     const cy = addMember(t.dbPath, 'cy@gmail.com');
@@ -308,6 +316,31 @@ describe('import events and attendance', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toBe(
       'aicop: error: e.csv:1: no type, held_on columns (columns found: "id", "title", "when"); nothing was changed\n  name the column with --map "when=type", or rename it in the file\n',
+    );
+  });
+});
+
+describe('the real binary', () => {
+  it('imports events and attendance files and lists FY 2023 as a child process', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'events.csv', EVENTS);
+    writeFile(t.dir, 'attendance.csv', ATTENDANCE.replace('2023-01-CM,cy@gmail.com,yes,yes,3,7,guest', '2023-01-CM,cy@gmail.com,yes,yes,great,7,guest'));
+    const env = { AICOP_DB: t.dbPath };
+    const ev = await spawnAicop(['import', 'events', 'events.csv'], { cwd: t.dir, env });
+    expect(ev.code).toBe(0);
+    const at = await spawnAicop(['import', 'attendance', 'attendance.csv'], { cwd: t.dir, env });
+    expect(at.code).toBe(3);
+    expect(at.stderr).toContain('12 rows read: 11 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 1 rejected');
+    expect(at.stderr).not.toMatch(/at .*\.js:\d+/);
+    const list = await spawnAicop(['events', 'list', '--fy', '2023'], { cwd: t.dir, env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toBe(
+      [
+        'id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,4,3,3,3.67',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,4,4,3,4.33',
+        '',
+      ].join('\n'),
     );
   });
 });
