@@ -49,7 +49,7 @@ function stmts(db: Db): Stmts {
       byEmail: db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members WHERE email = ?`),
       insert: db.prepare(
         `INSERT INTO members (email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, created_at, updated_at, created_batch, updated_batch)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
       ),
       update: db.prepare(
         `UPDATE members SET first_name = ?, last_name = ?, reported_agency = ?, member_type = ?, job_title = ?, role_track = ?, joined_on = ?, left_on = ?, updated_at = ?, updated_batch = ?
@@ -82,7 +82,7 @@ export interface NewMember {
   readonly joined_on: string;
 }
 
-/** Inserts a member and returns its id. */
+/** Inserts a member and returns its id, or 0 when the email is already a member. */
 export function insertMember(db: Db, m: NewMember, nowIso: string, batchId: number | null): number {
   const info = stmts(db).insert.run(
     m.email,
@@ -100,7 +100,7 @@ export function insertMember(db: Db, m: NewMember, nowIso: string, batchId: numb
     batchId,
     batchId,
   );
-  return Number(info.lastInsertRowid);
+  return info.changes === 1 ? Number(info.lastInsertRowid) : 0;
 }
 
 /** Writes the editable fields and left_on of a member (updated_batch: the batch, or null by hand). */
@@ -161,33 +161,45 @@ export function createRosterApplier(
     return changed;
   };
 
+  // Emails of rejected rows: few, so a Set; accepted ones are told apart through the table
+  // (created_batch for rows this batch inserted, the TEMP table for existing members it met).
+  const rejected = new Set<string>();
+  let syncPrepared = false;
+  const prepareSync = (): void => {
+    if (syncPrepared) return;
+    syncPrepared = true;
+    for (const e of rejected) seen.run(e);
+    db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (email) SELECT email FROM members WHERE created_batch = ?').run(o.batchId);
+  };
+
   return {
     apply(r) {
-      if (seen.run(r.email).changes === 0) return 'duplicate';
-      const existing = s.byEmail.get(r.email);
-      if (!existing) {
-        const joined = r.joined_on ?? o.today;
-        const id = insertMember(
-          db,
-          {
-            email: r.email,
-            domain: r.domain,
-            agencyId: o.resolver.resolve(r.domain),
-            first_name: r.first_name,
-            last_name: r.last_name,
-            reported_agency: r.reported_agency,
-            member_type: r.member_type ?? r.defaultType,
-            job_title: r.job_title,
-            role_track: r.role_track,
-            joined_on: joined,
-          },
-          o.nowIso,
-          o.batchId,
-        );
-        const groups = [...(r.working_groups ?? []), ...(r.practice_areas ?? [])];
-        for (const g of groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source, batchId: o.batchId });
+      if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
+      const joined = r.joined_on ?? o.today;
+      const id = insertMember(
+        db,
+        {
+          email: r.email,
+          domain: r.domain,
+          agencyId: o.resolver.resolve(r.domain),
+          first_name: r.first_name,
+          last_name: r.last_name,
+          reported_agency: r.reported_agency,
+          member_type: r.member_type ?? r.defaultType,
+          job_title: r.job_title,
+          role_track: r.role_track,
+          joined_on: joined,
+        },
+        o.nowIso,
+        o.batchId,
+      );
+      if (id !== 0) {
+        if (r.working_groups !== null) for (const g of r.working_groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source, batchId: o.batchId });
+        if (r.practice_areas !== null) for (const g of r.practice_areas) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source, batchId: o.batchId });
         return 'added';
       }
+      const existing = s.byEmail.get(r.email);
+      if (!existing || existing.created_batch === o.batchId || seen.run(r.email).changes === 0) return 'duplicate';
       const next: MemberRow = { ...existing };
       let fieldsChanged = false;
       if (o.mode !== 'skip') {
@@ -219,9 +231,16 @@ export function createRosterApplier(
       return reactivated ? 'reactivated' : 'updated';
     },
     markSeen(email) {
-      return seen.run(email).changes === 1;
+      if (rejected.has(email)) return false;
+      // An earlier accepted row with this email makes this one a duplicate.
+      const m = s.byEmail.get(email);
+      if (m && (m.created_batch === o.batchId || seen.run(email).changes === 0)) return false;
+      if (m) return true;
+      rejected.add(email);
+      return true;
     },
     countAbsent() {
+      prepareSync();
       const row = db
         .prepare<[], { absent: number; active: number }>(
           `SELECT count(*) FILTER (WHERE email NOT IN (SELECT email FROM temp.aicop_seen)) AS absent, count(*) AS active FROM members WHERE left_on IS NULL`,
@@ -230,6 +249,7 @@ export function createRosterApplier(
       return row ?? { absent: 0, active: 0 };
     },
     deactivateAbsent() {
+      prepareSync();
       const rows = db
         .prepare<[], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE left_on IS NULL AND email NOT IN (SELECT email FROM temp.aicop_seen) ORDER BY id`)
         .all();
