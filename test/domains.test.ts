@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
 
@@ -45,6 +47,28 @@ describe('domains check', () => {
         'foo@bar.com,no,ineligible_domain,,,,domain bar.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow bar.com)\n',
     );
     expect(r.stderr).toBe('2 addresses checked: 1 eligible, 1 not eligible\n');
+  });
+
+  test('CSV cells are neutralised and quoted like every aicop CSV; -o writes the file', async () => {
+    const t = tempDb();
+    const r = await t.run(['-o', 'out.csv', 'domains', 'check', '-'], { stdin: '=cmd@nasa.gov\n"x,y"@nasa.gov\n' });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(fs.readFileSync(path.join(t.dir, 'out.csv'), 'utf8')).toBe(
+      `${HEADER}\n'=cmd@nasa.gov,yes,ok,National Aeronautics and Space Administration,,employee,\n` +
+        '"""x,y""@nasa.gov",no,invalid_syntax,,,,"""x,y""@nasa.gov: the part before the @ has a space, quote, stray dot or other character not allowed (expected name@agency.gov)"\n',
+    );
+  });
+
+  test('many lines from stdin stream through with exact counts', async () => {
+    const t = tempDb();
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 4 === 3 ? `u${i}@gmail.com` : `u${i}@army.mil`));
+    const r = await t.run(['domains', 'check', '-'], { stdin: `${lines.join('\n')}\n` });
+    expect(r.code).toBe(3);
+    const out = r.stdout.split('\n');
+    expect(out).toHaveLength(20_002);
+    expect(out[20_000]).toBe('u19999@gmail.com,no,ineligible_domain,,,,domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com)');
+    expect(r.stderr).toBe('20000 addresses checked: 15000 eligible, 5000 not eligible\n');
   });
 
   test('json and table formats', async () => {

@@ -1,10 +1,11 @@
-import readline from 'node:readline';
+import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { withExamples } from '../../help.js';
 import { openResultSink, renderTable, resolveFormat, type Column } from '../../output.js';
-import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
+import { neutraliseFormula } from '../../../csv/write.js';
 import { checkEmail, type DomainRules } from '../../../core/email.js';
 import { registeredDomain } from '../../../core/agency-match.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
@@ -53,7 +54,7 @@ export function checkRow(raw: string, rules: DomainRules, agencies: AgencyLookup
   };
 }
 
-const CSV_COLUMNS: readonly CsvColumn<CheckRow>[] = [
+const TABLE_COLUMNS: readonly Column<CheckRow>[] = [
   { header: 'email', value: (r) => r.email },
   { header: 'eligible', value: (r) => (r.eligible ? 'yes' : 'no') },
   { header: 'reason', value: (r) => r.reason },
@@ -62,21 +63,57 @@ const CSV_COLUMNS: readonly CsvColumn<CheckRow>[] = [
   { header: 'member_type', value: (r) => r.memberType },
   { header: 'detail', value: (r) => r.detail },
 ];
-const TABLE_COLUMNS: readonly Column<CheckRow>[] = CSV_COLUMNS.map((c) => ({ header: c.header, value: (r: CheckRow) => c.value(r) as string }));
+const CSV_HEADER = TABLE_COLUMNS.map((c) => c.header).join(',');
 
 const toJson = (r: CheckRow) =>
   JSON.stringify({ email: r.email, eligible: r.eligible, reason: r.reason, agency: r.agency || null, organization: r.organization || null, member_type: r.memberType || null, detail: r.detail || null });
 
-async function* inputLines(opts: DomainsCheckOptions, ctx: CliContext): AsyncIterable<string> {
+/** Lines of stdin, split by hand: several times faster than readline on million-line input. */
+async function* stdinLines(ctx: CliContext): AsyncIterable<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of ctx.stdin as AsyncIterable<Buffer | string>) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    yield lines;
+  }
+  const last = rest + decoder.end();
+  if (last !== '') yield [last];
+}
+
+async function* inputLines(opts: DomainsCheckOptions, ctx: CliContext): AsyncIterable<string[]> {
   if (!opts.stdin) {
-    yield* opts.emails;
+    yield [...opts.emails];
     return;
   }
-  const rl = readline.createInterface({ input: ctx.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    // Blank lines separate nothing: they are not addresses.
-    if (line.trim() !== '') yield line;
-  }
+  yield* stdinLines(ctx);
+}
+
+/** A CSV cell: formula-like text neutralised (as every aicop CSV), quoted only when needed. */
+function csvCell(v: string): string {
+  const t = neutraliseFormula(v);
+  return NEEDS_QUOTES.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+const NEEDS_QUOTES = /[",\r\n]/;
+
+// Rows are written by hand rather than through csv-stringify: on a million addresses the generic
+// writer costs more than the checks themselves. Same output: RFC 4180 quoting, LF records.
+const csvLine = (r: CheckRow) =>
+  `${csvCell(r.email)},${r.eligible ? 'yes' : 'no'},${r.reason},${csvCell(r.agency)},${csvCell(r.organization)},${r.memberType},${csvCell(r.detail)}\n`;
+
+/** Agency lookups cached per domain: real rosters repeat a few hundred domains. */
+function cachedAgencies(agencies: AgencyLookup): AgencyLookup {
+  const cache = new Map<string, ReturnType<AgencyLookup['lookup']>>();
+  return {
+    lookup(domain: string) {
+      if (cache.has(domain)) return cache.get(domain);
+      if (cache.size >= 100_000) cache.clear();
+      const a = agencies.lookup(domain);
+      cache.set(domain, a);
+      return a;
+    },
+  };
 }
 
 /**
@@ -87,32 +124,42 @@ export async function runDomainsCheck(opts: DomainsCheckOptions, ctx: CliContext
   const format = resolveFormat(ctx, FORMATS, 'csv');
   const db = ctx.db();
   const rules = loadDomainRules(db);
-  const agencies = createAgencyLookup(db);
+  const agencies = cachedAgencies(createAgencyLookup(db));
   const sink = openResultSink(ctx);
   let checked = 0;
   let eligible = 0;
   const tableRows: CheckRow[] = [];
-  const csv = new CsvWriter(CSV_COLUMNS, {}, (s) => sink.write(s));
-  let jsonParts: string[] = [];
+  let out = '';
+  const toStdout = ctx.globals.output === undefined || ctx.globals.output === '-';
+  // Waits for a slow reader of stdout (a pipe) instead of queueing a million rows in memory.
+  const flush = async () => {
+    if (out.length === 0) return;
+    const chunk = out;
+    out = '';
+    if (toStdout) {
+      if (!ctx.stdout.write(chunk)) await once(ctx.stdout, 'drain');
+    } else sink.write(chunk);
+  };
   try {
-    if (format === 'json') sink.write('[');
-    for await (const line of inputLines(opts, ctx)) {
-      const row = checkRow(line, rules, agencies);
-      checked++;
-      if (row.eligible) eligible++;
-      if (format === 'csv') csv.row(row);
-      else if (format === 'table') tableRows.push(row);
-      else {
-        jsonParts.push(`${checked === 1 ? '\n  ' : ',\n  '}${toJson(row)}`);
-        if (jsonParts.length >= 1000) {
-          sink.write(jsonParts.join(''));
-          jsonParts = [];
-        }
+    if (format === 'csv') out = `${CSV_HEADER}\n`;
+    else if (format === 'json') out = '[';
+    for await (const batch of inputLines(opts, ctx)) {
+      ctx.throwIfInterrupted();
+      for (const line of batch) {
+        // Blank lines separate nothing: they are not addresses.
+        if (opts.stdin && line.trim() === '') continue;
+        const row = checkRow(line, rules, agencies);
+        checked++;
+        if (row.eligible) eligible++;
+        if (format === 'csv') out += csvLine(row);
+        else if (format === 'table') tableRows.push(row);
+        else out += `${checked === 1 ? '\n  ' : ',\n  '}${toJson(row)}`;
+        if (out.length >= 65_536) await flush();
       }
     }
-    if (format === 'csv') csv.end();
-    else if (format === 'table') sink.write(renderTable(ctx, tableRows, TABLE_COLUMNS));
-    else sink.write(`${jsonParts.join('')}${checked > 0 ? '\n' : ''}]\n`);
+    if (format === 'table') out = renderTable(ctx, tableRows, TABLE_COLUMNS);
+    else if (format === 'json') out += `${checked > 0 ? '\n' : ''}]\n`;
+    await flush();
     sink.commit();
   } catch (err) {
     sink.abort();
