@@ -118,3 +118,89 @@ describe('readers never block on a writer (WAL)', () => {
     }
   });
 });
+
+describe('two imports at once (aicop import members in child processes)', () => {
+  const roster = (prefix: string, n: number) =>
+    `email,first name,last name\n${Array.from({ length: n }, (_, i) => `${prefix}${i}@import-test.gov,First${i},${prefix}`).join('\n')}\n`;
+  const count = (dbPath: string, prefix: string): number => {
+    const db = openDb(dbPath);
+    try {
+      return db.prepare<[string], number>("SELECT count(*) FROM members WHERE last_name = ?").pluck().get(prefix) ?? 0;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('both succeed with a generous --wait, each applied whole', async () => {
+    const t = await seededDb();
+    fs.writeFileSync(path.join(t.dir, 'a.csv'), roster('a', 3000));
+    fs.writeFileSync(path.join(t.dir, 'b.csv'), roster('b', 3000));
+    const [a, b] = await Promise.all([
+      spawnAicop(['--db', t.dbPath, '--wait', '60', '-q', 'import', 'members', 'a.csv'], { cwd: t.dir }),
+      spawnAicop(['--db', t.dbPath, '--wait', '60', '-q', 'import', 'members', 'b.csv'], { cwd: t.dir }),
+    ]);
+    expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
+    expect([count(t.dbPath, 'a'), count(t.dbPath, 'b')]).toEqual([3000, 3000]);
+    const db = openDb(t.dbPath);
+    expect(db.prepare("SELECT file_name, added FROM import_batches WHERE file_name <> 'roster.csv' ORDER BY file_name").all()).toEqual([
+      { file_name: path.join(t.dir, 'a.csv'), added: 3000 },
+      { file_name: path.join(t.dir, 'b.csv'), added: 3000 },
+    ]);
+    db.close();
+  }, 60_000);
+
+  it('with --wait 0 against a held lock the import exits 5 and changes nothing; once released the same import applies', async () => {
+    const t = await seededDb();
+    fs.writeFileSync(path.join(t.dir, 'a.csv'), roster('a', 500));
+    const before = dumpTables(t.dbPath);
+    const holder = holdWriteLock(t.dbPath);
+    let r;
+    try {
+      r = await spawnAicop(['--db', t.dbPath, '--wait', '0', 'import', 'members', 'a.csv'], { cwd: t.dir });
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(LOCKED(t.dbPath, 0));
+    expect(dumpTables(t.dbPath)).toBe(before);
+    expect(fs.readdirSync(t.dir).filter((f) => !f.startsWith('aicop.db'))).toEqual(['a.csv']); // no rejects file either
+
+    const again = await spawnAicop(['--db', t.dbPath, '--wait', '0', '-q', 'import', 'members', 'a.csv'], { cwd: t.dir });
+    expect([again.code, again.stderr]).toEqual([0, '']);
+    expect(count(t.dbPath, 'a')).toBe(500);
+  }, 60_000);
+
+  it('with --wait 5 the import waits for a lock released after about a second, then applies', async () => {
+    const t = await seededDb();
+    fs.writeFileSync(path.join(t.dir, 'a.csv'), roster('a', 500));
+    const holder = holdWriteLock(t.dbPath);
+    const child = spawnAicop(['--db', t.dbPath, '--wait', '5', '-q', 'import', 'members', 'a.csv'], { cwd: t.dir });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    holder.exec('COMMIT');
+    holder.close();
+    const r = await child;
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(count(t.dbPath, 'a')).toBe(500);
+  }, 60_000);
+
+  it('racing with --wait 0: each import applies whole or exits 5 having changed nothing, never half', async () => {
+    const t = await seededDb();
+    fs.writeFileSync(path.join(t.dir, 'a.csv'), roster('a', 20_000));
+    fs.writeFileSync(path.join(t.dir, 'b.csv'), roster('b', 20_000));
+    const [a, b] = await Promise.all([
+      spawnAicop(['--db', t.dbPath, '--wait', '0', '-q', 'import', 'members', 'a.csv'], { cwd: t.dir }),
+      spawnAicop(['--db', t.dbPath, '--wait', '0', '-q', 'import', 'members', 'b.csv'], { cwd: t.dir }),
+    ]);
+    expect(a.code === 0 || b.code === 0).toBe(true); // the first to take the lock always finishes
+    for (const [r, prefix] of [[a, 'a'], [b, 'b']] as const) {
+      expect([0, 5]).toContain(r.code);
+      expect(r.stderr).toBe(r.code === 0 ? '' : LOCKED(t.dbPath, 0));
+      expect(count(t.dbPath, prefix)).toBe(r.code === 0 ? 20_000 : 0);
+    }
+    const db = openDb(t.dbPath);
+    expect(db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(1 + [a, b].filter((r) => r.code === 0).length);
+    db.close();
+  }, 60_000);
+});
