@@ -269,10 +269,13 @@ describe('import events and attendance', () => {
     ].join('\n');
     const r = await t.run(['import', 'events', writeFile(t.dir, 'changed.csv', changed)]);
     expect(r.code).toBe(3);
-    // 2023-01-CM loses its host (the column is absent, so host is null): updated
-    expect(r.stderr).toContain('5 rows read: 0 added, 2 updated, 0 unchanged, 0 reactivated, 0 deactivated, 3 rejected');
+    // 2023-01-CM is unchanged: the file has no host column, so the stored host stays
+    expect(r.stderr).toContain('5 rows read: 0 added, 1 updated, 1 unchanged, 0 reactivated, 0 deactivated, 3 rejected');
     expect(r.stderr).toContain('rejected by reason: bad_date 1, bad_value 1, duplicate_in_file 1');
-    expect(query(t.dbPath, "SELECT title FROM events WHERE id = '2023-03-TR'")).toEqual([{ title: 'Prompt Engineering 102' }]);
+    expect(query(t.dbPath, "SELECT id, title, host FROM events WHERE id IN ('2023-01-CM', '2023-03-TR') ORDER BY id")).toEqual([
+      { id: '2023-01-CM', title: 'January Community Meeting', host: 'GSA' },
+      { id: '2023-03-TR', title: 'Prompt Engineering 102', host: 'OPM' },
+    ]);
     expect(query(t.dbPath, 'SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
   });
 
@@ -291,6 +294,17 @@ describe('import events and attendance', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('cannot undo batch 1: later batch 2 changed');
     expect(dumpTables(t.dbPath, ['events', 'attendance'])).toBe(before);
+  });
+
+  it('a re-imported survey file updates only the columns it has', async () => {
+    const t = await loaded();
+    const survey = writeFile(t.dir, 'survey2.csv', 'email,satisfaction\nann.lee@gsa.gov,4\neve@irs.gov,2\n');
+    const r = await t.run(['import', 'attendance', '--event', '2023-01-CM', survey]);
+    expect(r.stderr).toContain('2 rows read: 0 added, 2 updated, 0 unchanged');
+    expect(query(t.dbPath, "SELECT email, registered, attended, satisfaction, nps, comment FROM attendance WHERE event_id = '2023-01-CM' AND email IN ('ann.lee@gsa.gov', 'eve@irs.gov') ORDER BY email")).toEqual([
+      { email: 'ann.lee@gsa.gov', registered: 1, attended: 1, satisfaction: 4, nps: 10, comment: 'Loved it' },
+      { email: 'eve@irs.gov', registered: 1, attended: 1, satisfaction: 2, nps: null, comment: null },
+    ]);
   });
 
   it('reads attendance from stdin (-) with --event', async () => {

@@ -31,6 +31,12 @@ export type AttendanceRow = {
 
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
 
+/** Optional event fields an update may leave as stored. */
+export type EventKeepable = 'track' | 'host' | 'government_wide';
+/** Optional attendance fields an update may leave as stored. */
+export type AttendanceKeepable = 'registered' | 'attended' | 'satisfaction' | 'nps' | 'comment';
+const KEEP_NOTHING: ReadonlySet<never> = new Set<never>();
+
 /** What an upsert did, with the row as it was before (null when added) for undo. */
 export interface UpsertResult<R> {
   readonly outcome: UpsertOutcome;
@@ -41,13 +47,16 @@ export interface EventsRepo {
   eventExists(id: string): boolean;
   getEvent(id: string): EventRow | undefined;
   getAttendance(eventId: string, email: string): AttendanceRow | undefined;
-  /** Inserts the event or updates it when a field differs; `batchId` marks the change. */
-  upsertEvent(rec: EventRecord, batchId: number | null): UpsertResult<EventRow>;
+  /**
+   * Inserts the event or updates it when a field differs; `batchId` marks the change. Fields in
+   * `keep` (columns the file does not have) keep their stored values on update.
+   */
+  upsertEvent(rec: EventRecord, batchId: number | null, keep?: ReadonlySet<EventKeepable>): UpsertResult<EventRow>;
   /**
    * Inserts or updates one (event, email) row, linking member_id when the address is a
    * member's. Re-importing the same row updates it, never duplicates it.
    */
-  upsertAttendance(rec: AttendanceRecord, batchId: number | null): UpsertResult<AttendanceRow>;
+  upsertAttendance(rec: AttendanceRecord, batchId: number | null, keep?: ReadonlySet<AttendanceKeepable>): UpsertResult<AttendanceRow>;
   /** Links earlier attendance rows whose attendee has become a member since; returns the count. */
   linkNewMembers(): number;
 }
@@ -95,7 +104,7 @@ function createEventsRepo(db: Db): EventsRepo {
     linkNewMembers: () => link.run().changes,
     getEvent: (id) => getEvent.get(id),
     getAttendance: (eventId, email) => getAttendance.get(eventId, email),
-    upsertEvent(rec, batchId) {
+    upsertEvent(rec, batchId, keep = KEEP_NOTHING) {
       const params = {
         id: rec.id,
         title: rec.title,
@@ -111,6 +120,9 @@ function createEventsRepo(db: Db): EventsRepo {
         insertEvent.run(params);
         return { outcome: 'added', before: null };
       }
+      if (keep.has('track')) params.track = before.track;
+      if (keep.has('host')) params.host = before.host;
+      if (keep.has('government_wide')) params.government_wide = before.government_wide;
       const same =
         before.title === params.title &&
         before.type === params.type &&
@@ -122,7 +134,7 @@ function createEventsRepo(db: Db): EventsRepo {
       updateEvent.run(params);
       return { outcome: 'updated', before };
     },
-    upsertAttendance(rec, batchId) {
+    upsertAttendance(rec, batchId, keep = KEEP_NOTHING) {
       const params = {
         event_id: rec.eventId,
         email: rec.email,
@@ -139,6 +151,11 @@ function createEventsRepo(db: Db): EventsRepo {
         insertAttendance.run(params);
         return { outcome: 'added', before: null };
       }
+      if (keep.has('registered')) params.registered = before.registered;
+      if (keep.has('attended')) params.attended = before.attended;
+      if (keep.has('satisfaction')) params.satisfaction = before.satisfaction;
+      if (keep.has('nps')) params.nps = before.nps;
+      if (keep.has('comment')) params.comment = before.comment;
       const same =
         before.member_id === params.member_id &&
         before.registered === params.registered &&

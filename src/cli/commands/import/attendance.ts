@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { withExamples } from '../../help.js';
 import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
-import { eventsRepo } from '../../../db/events-repo.js';
+import { eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
 import { runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 import { addCommonImportFlags, layoutOf, toPipelineOptions, type CommonImportFlags } from './events.js';
 
@@ -25,6 +25,11 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
     async prepare(csv) {
       const required = eventId === undefined ? REQUIRED_ATTENDANCE_FIELDS : REQUIRED_ATTENDANCE_FIELDS.filter((f) => f !== 'event_id');
       const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx);
+      // A column the file does not have leaves the stored value alone on re-import, so that a
+      // survey file (email, satisfaction) does not wipe registrations or comments. Without an
+      // attended column, a row with a score still marks the person as attended.
+      const keep = new Set<AttendanceKeepable>((['registered', 'satisfaction', 'nps', 'comment'] as const).filter((f) => layout.index[f] === -1));
+      const keepWithAttended = new Set<AttendanceKeepable>(layout.index.attended === -1 ? [...keep, 'attended'] : keep);
       return {
         begin(db, batchId) {
           const repo = eventsRepo(db);
@@ -54,7 +59,7 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
                 return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
               }
               seen.add(key);
-              const r = repo.upsertAttendance(rec, batchId);
+              const r = repo.upsertAttendance(rec, batchId, rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep);
               if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
               return r.outcome;
             },

@@ -5,7 +5,7 @@ import { withExamples } from '../../help.js';
 import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFields, resolveLayout, validateEventRow, type EventField, type Layout } from '../../../core/events.js';
 import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
-import { eventsRepo } from '../../../db/events-repo.js';
+import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
 import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 
 /** The flags every events/attendance import shares with the roster import. */
@@ -82,6 +82,8 @@ export function eventsImportHandler(ctx: CliContext, maps: readonly string[]): I
     kind: 'events',
     async prepare(csv) {
       const layout = layoutOf<EventField>(csv, EVENT_FIELDS, REQUIRED_EVENT_FIELDS, maps, ctx);
+      // A column the file does not have leaves the stored value alone (like sqlite-utils upsert).
+      const keep = new Set<EventKeepable>((['track', 'host', 'government_wide'] as const).filter((f) => layout.index[f] === -1));
       return {
         begin(db, batchId) {
           const repo = eventsRepo(db);
@@ -94,7 +96,7 @@ export function eventsImportHandler(ctx: CliContext, maps: readonly string[]): I
               const id = v.record.id;
               if (seen.has(id)) return { reason: 'duplicate_in_file', detail: `event ${id} appears earlier in the file (the first row wins)` };
               seen.add(id);
-              const r = repo.upsertEvent(v.record, batchId);
+              const r = repo.upsertEvent(v.record, batchId, keep);
               if (r.outcome === 'updated' && r.before) changes.record('event', [id], 'update', r.before);
               return r.outcome;
             },
