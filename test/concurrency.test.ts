@@ -204,3 +204,24 @@ describe('two imports at once (aicop import members in child processes)', () => 
     db.close();
   }, 60_000);
 });
+
+describe('two imports at once, made deterministic', () => {
+  it('the first waits (--wait 30), the second (--wait 0) exits 5; the DB then holds exactly the first import', async () => {
+    const t = await seededDb();
+    const rows = (p: string) => `email,last name\n${Array.from({ length: 200 }, (_, i) => `${p}${i}@import-test.gov,${p}`).join('\n')}\n`;
+    fs.writeFileSync(path.join(t.dir, 'first.csv'), rows('first'));
+    fs.writeFileSync(path.join(t.dir, 'second.csv'), rows('second'));
+    const holder = holdWriteLock(t.dbPath); // stands in for a long import already running
+    const first = spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'import', 'members', 'first.csv'], { cwd: t.dir });
+    const second = await spawnAicop(['--db', t.dbPath, '--wait', '0', '-q', 'import', 'members', 'second.csv'], { cwd: t.dir });
+    holder.exec('COMMIT');
+    holder.close();
+    const a = await first;
+    expect([a.code, a.stderr]).toEqual([0, '']);
+    expect([second.code, second.stderr]).toEqual([5, LOCKED(t.dbPath, 0)]);
+    const db = openDb(t.dbPath);
+    expect(db.prepare("SELECT last_name, count(*) AS n FROM members WHERE domain = 'import-test.gov' GROUP BY last_name").all()).toEqual([{ last_name: 'first', n: 200 }]);
+    expect(db.prepare("SELECT count(*) FROM import_batches WHERE file_name LIKE '%second.csv'").pluck().get()).toBe(0);
+    db.close();
+  }, 60_000);
+});
