@@ -95,7 +95,8 @@ describe('checkEmail: the address table', () => {
   test('has at least 50 addresses', () => {
     expect(TABLE.length).toBeGreaterThanOrEqual(50);
   });
-  test.each(TABLE)('%j → %s', (input, reason, email, domain, contractor) => {
+  test.each(TABLE.map((row) => [...row]))('%j → %s', (...row) => {
+    const [input, reason, email, domain, contractor] = row as unknown as Expect;
     const r = checkEmail(input);
     if (reason === 'ok') {
       expect(r).toEqual({ ok: true, email, local: email.slice(0, email.indexOf('@')), domain, contractor });
