@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from './helpers.js';
 import { addMember, seededDb } from './members-fixtures.js';
@@ -57,5 +59,37 @@ describe('--yes never prompts: confirmations are taken as given', () => {
     const r = await t.run(['--yes', ...argv], { tty: true });
     expect(r.asked).toEqual([]);
     expect(r.code).toBe(code);
+  });
+});
+
+/** SPEC §1 / issue 8: with --quiet a successful command prints nothing on stderr, even on a terminal. */
+const QUIET_OK: readonly (readonly string[])[] = [
+  ['init'],
+  ['members', 'list'],
+  ['members', 'show', 'ada@alpha-test.gov'],
+  ['members', 'add', '--email', 'fay@alpha-test.gov', '--first-name', 'Fay'],
+  ['members', 'remove', 'cy@beta-town.gov'],
+  ['export', 'members', '-o', 'members.csv'],
+  ['export', 'listserv', '-o', 'list.txt'],
+  ['import', 'members', 'roster.csv'],
+  ['imports', 'list'],
+  ['domains', 'allow', 'county.example.us'],
+  ['domains', 'check', 'ada@alpha-test.gov'],
+  ['agencies', 'list'],
+  ['agencies', 'unmapped'],
+  ['groups', 'list'],
+  ['groups', 'assign', '--member', 'dee@alpha-test.gov', '--group', 'Event Planning'],
+  ['events', 'list'],
+  ['report', 'membership', '--fy', '2025'],
+  ['db', 'check'],
+];
+
+describe('--quiet: nothing on stderr when a command succeeds', () => {
+  it.each(QUIET_OK.map((argv) => [argv.join(' '), argv] as const))('%s', async (_label, argv) => {
+    const t = await setup();
+    fs.writeFileSync(path.join(t.dir, 'roster.csv'), 'email,first name\nnew1@import-test.gov,New\nnew2@import-test.gov,Newer\n');
+    const r = await t.run(['--quiet', ...argv], { tty: true });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 });
