@@ -1,0 +1,357 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
+
+type T = ReturnType<typeof tempDb>;
+
+function members(t: T): unknown[] {
+  const db = openDb(t.dbPath);
+  try {
+    return db
+      .prepare(
+        `SELECT email, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, left_on, created_batch, updated_batch
+         FROM members ORDER BY email`,
+      )
+      .raw()
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+function assignments(t: T): unknown[] {
+  const db = openDb(t.dbPath);
+  try {
+    return db
+      .prepare(
+        `SELECT m.email, g.name, a.assigned_on, a.removed_on, a.source, a.batch_id, a.removed_batch
+         FROM assignments a JOIN members m ON m.id = a.member_id JOIN groups g ON g.id = a.group_id ORDER BY m.email, g.name, a.id`,
+      )
+      .raw()
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+const MEMBER_TABLES = ['members', 'assignments'];
+
+const EVERY_REASON = [
+  'Email,First Name,Last Name,Type,Track,Working Groups,Joined',
+  'ann@nasa.gov,Ann,Lee,,acquisition,Event Planning;generative ai,1/5/2023',
+  ',No,Email,,,,',
+  'bad@@nasa.gov,Bad,Syntax,,,,',
+  'bob@gmail.com,Bob,Gmail,,,,',
+  'eve@nаsa.gov,Eve,Cyrillic,,,,',
+  'ANN@nasa.gov,Ann,Again,,,,',
+  'cat@nasa.gov,Cat,Group,,,Knitting,',
+  'dan@nasa.gov,Dan,Date,,,,2023-02-30',
+  'fay@nasa.gov,Fay,Type,intern,,,',
+  'gus@nasa.gov,Gus',
+  'hal@denied.gov,Hal,Denied,,,,',
+  'john.smith.ctr@army.mil,John,Smith,,,,2024-10-01',
+  '',
+].join('\r\n');
+
+describe('import members: reasons, rejects file, exact DB state', () => {
+  it('applies the good rows, rejects each bad one with its reason and exits 3', async () => {
+    const t = tempDb();
+    expect((await t.run(['domains', 'deny', 'denied.gov'])).code).toBe(0);
+    const file = writeFile(t.dir, 'roster.csv', EVERY_REASON);
+    const r = await t.run(['import', 'members', 'roster.csv']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('roster.csv: 12 rows read: 2 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 10 rejected\n');
+    expect(r.stderr).toContain(
+      'rejected by reason: bad_date 1, bad_value 1, denied_domain 1, duplicate_in_file 1, ineligible_domain 1, invalid_syntax 1, missing_email 1, non_ascii_domain 1, ragged_row 1, unknown_group 1',
+    );
+    expect(members(t)).toEqual([
+      ['ann@nasa.gov', 'Ann', 'Lee', null, 'employee', null, 'Acquisition', '2023-01-05', null, 1, 1],
+      ['john.smith.ctr@army.mil', 'John', 'Smith', null, 'contractor', null, null, '2024-10-01', null, 1, 1],
+    ]);
+    expect(assignments(t)).toEqual([
+      ['ann@nasa.gov', 'Event Planning', '2023-01-05', null, 'import', 1, null],
+      ['ann@nasa.gov', 'Generative AI', '2023-01-05', null, 'import', 1, null],
+    ]);
+    const rejects = parse(fs.readFileSync(path.join(t.dir, 'roster.rejects.csv'), 'utf8'), { relax_column_count: true }) as string[][];
+    expect(rejects[0]).toEqual(['Email', 'First Name', 'Last Name', 'Type', 'Track', 'Working Groups', 'Joined', 'line', 'reason', 'detail']);
+    expect(rejects.slice(1).map((row) => `${row.at(-3) ?? ''} ${row.at(-2) ?? ''}`)).toEqual([
+      '3 missing_email',
+      '4 invalid_syntax',
+      '5 ineligible_domain',
+      '6 non_ascii_domain',
+      '7 duplicate_in_file',
+      '8 unknown_group',
+      '9 bad_date',
+      '10 bad_value',
+      '11 ragged_row',
+      '12 denied_domain',
+    ]);
+    expect(rejects[4]).toEqual(['eve@nаsa.gov', 'Eve', 'Cyrillic', '', '', '', '', '6', 'non_ascii_domain', 'domain nаsa.gov contains non-ASCII characters (a look-alike of a real domain?); use the plain ASCII address']);
+    expect(rejects[9]).toEqual(['gus@nasa.gov', 'Gus', '11', 'ragged_row', 'the row has 2 fields, the header has 7']);
+    const db = openDb(t.dbPath);
+    const stored = db.prepare('SELECT line, reason, email FROM import_rejects WHERE batch_id = 1 ORDER BY line').raw().all();
+    db.close();
+    expect(stored).toEqual([
+      [3, 'missing_email', null],
+      [4, 'invalid_syntax', 'bad@@nasa.gov'],
+      [5, 'ineligible_domain', 'bob@gmail.com'],
+      [6, 'non_ascii_domain', 'eve@nаsa.gov'],
+      [7, 'duplicate_in_file', 'ann@nasa.gov'],
+      [8, 'unknown_group', 'cat@nasa.gov'],
+      [9, 'bad_date', 'dan@nasa.gov'],
+      [10, 'bad_value', 'fay@nasa.gov'],
+      [11, 'ragged_row', null],
+      [12, 'denied_domain', 'hal@denied.gov'],
+    ]);
+    void file;
+  });
+
+  it('gives physical line numbers after quoted fields with embedded newlines', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', 'email,title\n"a@nasa.gov","line one\nline two\nline three"\nbad@gmail.com,x\n"b@nasa.gov","x\r\ny"\r\nc@gmail.com,y\n');
+    const r = await t.run(['import', 'members', 'r.csv']);
+    expect(r.code).toBe(3);
+    const db = openDb(t.dbPath);
+    expect(db.prepare('SELECT line, reason FROM import_rejects ORDER BY line').raw().all()).toEqual([
+      [5, 'ineligible_domain'],
+      [8, 'ineligible_domain'],
+    ]);
+    expect(db.prepare('SELECT job_title FROM members ORDER BY email').pluck().all()).toEqual(['line one\nline two\nline three', 'x\r\ny']);
+    db.close();
+  });
+
+  it('rejects a row with a NUL byte', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', 'email,title\na@nasa.gov,ok\nb@nasa.gov,x\0y\n');
+    const r = await t.run(['import', 'members', 'r.csv']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('rejected by reason: bad_value 1');
+    expect(members(t)).toHaveLength(1);
+  });
+});
+
+describe('import members: encodings and delimiters', () => {
+  const name = 'José Muñoz – “Lead”';
+  const check = async (content: Buffer, encoding: string) => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', content);
+    const r = await t.run(['import', 'members', 'r.csv']);
+    expect(r.code).toBe(0);
+    const db = openDb(t.dbPath);
+    const row = db.prepare('SELECT first_name, last_name, job_title FROM members').get();
+    const options = JSON.parse(db.prepare('SELECT options FROM import_batches').pluck().get() as string) as { encoding: string };
+    db.close();
+    expect(row).toEqual({ first_name: 'José', last_name: 'Muñoz', job_title: name });
+    expect(options.encoding).toBe(encoding);
+  };
+  const text = `email;first name;last name;title\r\njose@nasa.gov;José;Muñoz;${name}\r\n`;
+  it('Windows-1252 round-trips exactly', () => check(iconv.encode(text, 'win1252'), 'windows-1252'));
+  it('UTF-8 with BOM', () => check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'utf-8'));
+  it('UTF-16 LE with BOM', () => check(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')]), 'utf-16le'));
+  it('UTF-16 BE with BOM', () => check(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf16be')]), 'utf-16be'));
+  it('tab-separated', () => check(Buffer.from(text.replace(/;/g, '\t')), 'utf-8'));
+});
+
+describe('import members: input errors leave the DB unchanged (exit 4)', () => {
+  const seed = async (): Promise<T> => {
+    const t = tempDb();
+    writeFile(t.dir, 'seed.csv', 'email,first name\nold@nasa.gov,Old\n');
+    expect((await t.run(['import', 'members', 'seed.csv'])).code).toBe(0);
+    return t;
+  };
+  it('missing email column names the columns and the fix', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'fr.csv', 'Courriel,Nom\njean@nasa.gov,Dupont\n');
+    const r = await t.run(['import', 'members', 'fr.csv']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe('aicop: error: fr.csv: no email column (columns found: "Courriel", "Nom")\n  name the email column with --map "Courriel=email" (or --mapping file.json)\n');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    const ok = await t.run(['import', 'members', 'fr.csv', '--map', 'Courriel=email', '--map', 'Nom=last_name']);
+    expect(ok.code).toBe(0);
+    expect(members(t)).toContainEqual(['jean@nasa.gov', null, 'Dupont', null, 'employee', null, null, '2026-11-23', null, 2, 2]);
+  });
+  it('two columns for one field', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'two.csv', 'Email,E-mail Address\na@nasa.gov,b@nasa.gov\n');
+    const r = await t.run(['import', 'members', 'two.csv']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('two.csv: columns "Email" (column 1) and "E-mail Address" (column 2) both map to email');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+  it('--strict with a rejected row', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'r.csv', 'email\nnew@nasa.gov\nx@gmail.com\n');
+    const r = await t.run(['import', 'members', 'r.csv', '--strict']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('aicop: error: r.csv: 1 of 2 rows rejected and --strict is set; nothing was changed');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+  it('--max-reject-rate', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'r.csv', 'email\nnew@nasa.gov\nx@gmail.com\ny@gmail.com\n');
+    const r = await t.run(['import', 'members', 'r.csv', '--max-reject-rate', '50']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('2 of 3 rows rejected (66.7%), over --max-reject-rate 50; nothing was changed');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    expect((await t.run(['import', 'members', 'r.csv', '--max-reject-rate', '70'])).code).toBe(3);
+  });
+  it('--dry-run prints the summary and changes nothing', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'r.csv', 'email,first name\nnew@nasa.gov,New\nold@nasa.gov,Renamed\n');
+    const r = await t.run(['import', 'members', 'r.csv', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('r.csv: 2 rows read: 1 added, 1 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected\n');
+    expect(r.stderr).toContain('dry run: nothing was changed (this would have been batch 2)');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+  it('a missing file and a binary file', async () => {
+    const t = await seed();
+    const before = dumpTables(t.dbPath);
+    expect((await t.run(['import', 'members', 'nope.csv'])).stderr).toBe('aicop: error: nope.csv: no such file\n  check the path (use - to read from standard input)\n');
+    writeFile(t.dir, 'book.xlsx', Buffer.from('504b0304140006000800000021000000', 'hex'));
+    const r = await t.run(['import', 'members', 'book.xlsx']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('book.xlsx: not a CSV file (it looks like a ZIP archive or Excel workbook (.xlsx)');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+  it('a header-only file is 0 rows, not an error', async () => {
+    const t = await seed();
+    writeFile(t.dir, 'h.csv', 'email,first name\n');
+    const r = await t.run(['import', 'members', 'h.csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('h.csv: 0 rows read: 0 added');
+  });
+});
+
+describe('import members: re-import, duplicates, sync', () => {
+  const v1 = 'email,first name,last name,title,working groups\nann@nasa.gov,Ann,Lee,,Event Planning\nbob@epa.gov,Bob,,Analyst,\n';
+  it('skips a file imported before (same sha256); --force reports unchanged', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', v1);
+    expect((await t.run(['import', 'members', 'r.csv'])).code).toBe(0);
+    const before = dumpTables(t.dbPath);
+    const again = await t.run(['import', 'members', 'r.csv']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('r.csv: already imported as batch 1 on 2026-11-23T12:00:00.000Z (same sha256); nothing to do. Pass --force to import it again.\n');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    const forced = await t.run(['import', 'members', 'r.csv', '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('r.csv: 2 rows read: 0 added, 0 updated, 2 unchanged, 0 reactivated, 0 deactivated, 0 rejected');
+    expect(members(t)).toEqual([
+      ['ann@nasa.gov', 'Ann', 'Lee', null, 'employee', null, null, '2026-11-23', null, 1, 1],
+      ['bob@epa.gov', 'Bob', null, null, 'employee', 'Analyst', null, '2026-11-23', null, 1, 1],
+    ]);
+  });
+
+  it('--on-duplicate update, fill and skip', async () => {
+    const incoming = 'email,first name,last name,title,working groups\nann@nasa.gov,Annie,Lee-Smith,Lead,Tools and Resources\nbob@epa.gov,Robert,Jones,,\n';
+    const results: Record<string, unknown[]> = {};
+    for (const mode of ['update', 'fill', 'skip']) {
+      const t = tempDb();
+      writeFile(t.dir, 'v1.csv', v1);
+      writeFile(t.dir, 'v2.csv', incoming);
+      await t.run(['import', 'members', 'v1.csv']);
+      const r = await t.run(['import', 'members', 'v2.csv', '--on-duplicate', mode]);
+      expect(r.code).toBe(0);
+      results[mode] = [members(t), assignments(t)];
+    }
+    expect(results.update).toEqual([
+      [
+        ['ann@nasa.gov', 'Annie', 'Lee-Smith', null, 'employee', 'Lead', null, '2026-11-23', null, 1, 2],
+        ['bob@epa.gov', 'Robert', 'Jones', null, 'employee', 'Analyst', null, '2026-11-23', null, 1, 2],
+      ],
+      [
+        ['ann@nasa.gov', 'Event Planning', '2026-11-23', '2026-11-23', 'import', 1, 2],
+        ['ann@nasa.gov', 'Tools and Resources', '2026-11-23', null, 'import', 2, null],
+      ],
+    ]);
+    expect(results.fill).toEqual([
+      [
+        ['ann@nasa.gov', 'Ann', 'Lee', null, 'employee', 'Lead', null, '2026-11-23', null, 1, 2],
+        ['bob@epa.gov', 'Bob', 'Jones', null, 'employee', 'Analyst', null, '2026-11-23', null, 1, 2],
+      ],
+      [['ann@nasa.gov', 'Event Planning', '2026-11-23', null, 'import', 1, null]],
+    ]);
+    expect(results.skip).toEqual([
+      [
+        ['ann@nasa.gov', 'Ann', 'Lee', null, 'employee', null, null, '2026-11-23', null, 1, 1],
+        ['bob@epa.gov', 'Bob', null, null, 'employee', 'Analyst', null, '2026-11-23', null, 1, 1],
+      ],
+      [['ann@nasa.gov', 'Event Planning', '2026-11-23', null, 'import', 1, null]],
+    ]);
+  });
+
+  it('--sync deactivates absent members (20% guard needs --yes) and a returning member is reactivated', async () => {
+    const t = tempDb();
+    const emails = Array.from({ length: 10 }, (_, i) => `m${i}@nasa.gov`);
+    writeFile(t.dir, 'all.csv', `email\n${emails.join('\n')}\n`);
+    expect((await t.run(['import', 'members', 'all.csv'])).code).toBe(0);
+    writeFile(t.dir, 'nine.csv', `email\n${emails.slice(0, 8).join('\n')}\n`);
+    const before = dumpTables(t.dbPath);
+    // 2 of 10 = 20%: allowed without --yes
+    writeFile(t.dir, 'seven.csv', `email\n${emails.slice(0, 7).join('\n')}\n`);
+    const refused = await t.run(['import', 'members', 'seven.csv', '--sync']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--sync would deactivate 3 of 10 active members (30.0%, over 20%); pass --yes if the file really is the complete roster');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    const r = await t.run(['import', 'members', 'nine.csv', '--sync']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('8 rows read: 0 added, 0 updated, 8 unchanged, 0 reactivated, 2 deactivated, 0 rejected');
+    expect(members(t).filter((m) => (m as unknown[])[8] !== null)).toEqual([
+      ['m8@nasa.gov', null, null, null, 'employee', null, null, '2026-11-23', '2026-11-23', 1, 2],
+      ['m9@nasa.gov', null, null, null, 'employee', null, null, '2026-11-23', '2026-11-23', 1, 2],
+    ]);
+    const yes = await t.run(['--yes', 'import', 'members', 'seven.csv', '--sync']);
+    expect(yes.code).toBe(0);
+    expect(yes.stderr).toContain('1 deactivated');
+    writeFile(t.dir, 'back.csv', 'email\nm9@nasa.gov\n');
+    const back = await t.run(['import', 'members', 'back.csv']);
+    expect(back.stderr).toContain('1 rows read: 0 added, 0 updated, 0 unchanged, 1 reactivated'.replace('1 rows', '1 row'));
+    expect(members(t).find((m) => (m as unknown[])[0] === 'm9@nasa.gov')).toEqual(['m9@nasa.gov', null, null, null, 'employee', null, null, '2026-11-23', null, 1, 4]);
+  });
+
+  it('the sync guard asks on a terminal', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'all.csv', 'email\na@nasa.gov\nb@nasa.gov\n');
+    await t.run(['import', 'members', 'all.csv']);
+    writeFile(t.dir, 'one.csv', 'email\na@nasa.gov\n');
+    const r = await t.run(['import', 'members', 'one.csv', '--sync'], { tty: true, answers: [true] });
+    expect(r.code).toBe(0);
+    expect(r.asked).toEqual([{ kind: 'confirm', message: '--sync would deactivate 1 of 2 active members (50.0%, over 20%). Continue?' }]);
+  });
+});
+
+describe('import members: stdin and interactive mapping', () => {
+  it('reads stdin (no rejects file unless given)', async () => {
+    const t = tempDb();
+    const r = await t.run(['import', 'members', '-'], { stdin: 'email;first name\na@nasa.gov;A\nb@gmail.com;B\n' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('stdin: 2 rows read: 1 added');
+    expect(fs.readdirSync(t.dir).filter((f) => f.endsWith('.csv'))).toEqual([]);
+    const r2 = await t.run(['import', 'members', '-', '--rejects', 'out.csv', '--force'], { stdin: 'email;first name\na@nasa.gov;A\nb@gmail.com;B\n' });
+    expect(r2.code).toBe(3);
+    expect(fs.readFileSync(path.join(t.dir, 'out.csv'), 'utf8')).toBe(
+      'email,first name,line,reason,detail\nb@gmail.com,B,3,ineligible_domain,domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com)\n',
+    );
+  });
+
+  it('asks what unknown columns hold on a terminal and saves the mapping', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'fr.csv', 'Courriel,Nom,Prénom\njean@nasa.gov,Dupont,Jean\n');
+    const r = await t.run(['import', 'members', 'fr.csv'], { tty: true, answers: ['email', 'last_name', 'first_name', true] });
+    expect(r.code).toBe(0);
+    expect(r.asked.map((a) => a.message)).toEqual(['column "Courriel"', 'column "Nom"', 'column "Prénom"', `save this mapping to ${path.join(t.dir, 'fr.mapping.json')}?`]);
+    expect(JSON.parse(fs.readFileSync(path.join(t.dir, 'fr.mapping.json'), 'utf8'))).toEqual({ Courriel: 'email', Nom: 'last_name', Prénom: 'first_name' });
+    expect(members(t)).toEqual([['jean@nasa.gov', 'Jean', 'Dupont', null, 'employee', null, null, '2026-11-23', null, 1, 1]]);
+    writeFile(t.dir, 'fr2.csv', 'Courriel,Nom,Prénom\nmarie@nasa.gov,Curie,Marie\n');
+    expect((await t.run(['import', 'members', 'fr2.csv', '--mapping', 'fr.mapping.json'])).code).toBe(0);
+  });
+});
