@@ -218,6 +218,24 @@ describe('agencies import-dotgov', () => {
     }
   });
 
+  test('UTF-16 with a BOM and Windows-1252 files decode', async () => {
+    const t = tempDb();
+    const csv = 'Domain name,Domain type,Organization name\r\ndonaana.gov,County,Doña Ana County\r\n';
+    const utf16 = writeFile(t.dir, 'u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]));
+    expect((await t.run(['agencies', 'import-dotgov', utf16])).code).toBe(0);
+    const cp1252 = writeFile(t.dir, 'cp.csv', Buffer.from(csv.replace('donaana.gov', 'lascruces.gov'), 'latin1'));
+    expect((await t.run(['agencies', 'import-dotgov', cp1252])).code).toBe(0);
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare("SELECT d.domain, a.name FROM agency_domains d JOIN agencies a ON a.id = d.agency_id WHERE d.source = 'dotgov' ORDER BY d.domain").raw().all()).toEqual([
+        ['donaana.gov', 'Doña Ana County'],
+        ['lascruces.gov', 'Doña Ana County'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   test('a missing required column is exit 4 naming the columns found; nothing changes', async () => {
     const t = tempDb();
     await t.run(['init']);

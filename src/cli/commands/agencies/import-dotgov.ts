@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { withExamples } from '../../help.js';
 import { parseDotgov } from '../../../core/dotgov.js';
+import { createDecoder, detectBom } from '../../../csv/encoding.js';
 import { remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
 
 export interface ImportDotgovOptions {
@@ -20,6 +22,18 @@ export interface ImportDotgovResult extends UpsertSummary {
 
 const MAX_WARNINGS = 10;
 
+/** UTF-8 (the registry's own), UTF-16 with a BOM, or Windows-1252 (after a trip through Excel). */
+function decodeRegistry(bytes: Buffer): string {
+  const bom = detectBom(bytes);
+  if (bom) {
+    const d = createDecoder(bom.encoding);
+    return d.write(bytes.subarray(bom.length)) + d.end();
+  }
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  const d = createDecoder('windows-1252');
+  return d.write(bytes) + d.end();
+}
+
 /**
  * Loads CISA's .gov registry CSV into the directory in one transaction: domains are added or
  * updated, builtin and manual entries win over the registry, nothing is deleted; then members'
@@ -28,14 +42,14 @@ const MAX_WARNINGS = 10;
 export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): ImportDotgovResult {
   const started = performance.now();
   const file = path.resolve(ctx.cwd, opts.file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`${opts.file}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'check the path; the registry is current-full.csv from github.com/cisagov/dotgov-data');
   }
-  const parsed = parseDotgov(text);
+  const parsed = parseDotgov(decodeRegistry(bytes));
   if (!parsed.ok) throw new InputError(`${opts.file}: ${parsed.message}; nothing was changed`, parsed.hint);
   for (const s of parsed.skipped.slice(0, MAX_WARNINGS)) ctx.warn(`${opts.file}:${s.line}: skipped: ${s.detail}`);
   if (parsed.skipped.length > MAX_WARNINGS) ctx.warn(`… and ${parsed.skipped.length - MAX_WARNINGS} more skipped rows`);
