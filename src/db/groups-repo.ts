@@ -99,10 +99,16 @@ interface RawGroupRow {
   members: number;
 }
 
+// Members now = open assignments minus those of members who have left: the first is a count on an
+// index, the second touches only the (few) departed members, so counting stays cheap on big rosters
+// (CROSS JOIN keeps SQLite from driving the join from assignments instead).
 const GROUP_ROW_SQL = `
+WITH gone AS MATERIALIZED (
+  SELECT a.group_id, count(*) AS n FROM members m CROSS JOIN assignments a ON a.member_id = m.id AND a.removed_on IS NULL
+  WHERE m.left_on IS NOT NULL AND m.left_on <= @today GROUP BY a.group_id)
 SELECT g.id, g.name, g.kind, g.capacity, g.description, g.builtin, g.archived_on,
-       (SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
-         WHERE a.group_id = g.id AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)) AS members
+       (SELECT count(*) FROM assignments a WHERE a.group_id = g.id AND a.removed_on IS NULL)
+         - coalesce((SELECT n FROM gone WHERE gone.group_id = g.id), 0) AS members
 FROM groups g`;
 
 function toGroupRow(r: RawGroupRow): GroupRow {
@@ -222,8 +228,9 @@ export function memberGroups(db: Db, memberId: number): GroupRef[] {
 export function groupFill(db: Db, groupId: number, today: string): number {
   return db
     .prepare(
-      `SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id
-       WHERE a.group_id = @groupId AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)`,
+      `SELECT (SELECT count(*) FROM assignments WHERE group_id = @groupId AND removed_on IS NULL)
+            - (SELECT count(*) FROM members m CROSS JOIN assignments a ON a.member_id = m.id
+                WHERE a.group_id = @groupId AND a.removed_on IS NULL AND m.left_on IS NOT NULL AND m.left_on <= @today)`,
     )
     .pluck()
     .get({ groupId, today }) as number;
@@ -243,30 +250,31 @@ export interface AutoAssignInputs {
 
 export function loadAutoAssignInputs(db: Db, kind: GroupKind, today: string): AutoAssignInputs {
   const other: GroupKind = kind === 'working_group' ? 'practice_area' : 'working_group';
-  const rows = db
-    .prepare(
-      `SELECT m.id, m.email,
-              (SELECT group_concat(a.group_id) FROM assignments a JOIN groups g ON g.id = a.group_id
-                WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = @other AND g.archived_on IS NULL) AS other
-       FROM members m
-       WHERE (m.left_on IS NULL OR m.left_on > @today)
-         AND NOT EXISTS (SELECT 1 FROM assignments a JOIN groups g ON g.id = a.group_id
-                          WHERE a.member_id = m.id AND a.removed_on IS NULL AND g.kind = @kind AND g.archived_on IS NULL)
-       ORDER BY m.email`,
-    )
-    .all({ other, kind, today }) as { id: number; email: string; other: string | null }[];
-  const members = rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    otherGroupIds: r.other === null ? [] : r.other.split(',').map(Number),
-  }));
   const groups = listGroups(db, today, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
+  const otherNames = new Map(listGroups(db, today, { kind: other }).map((g) => [g.id, g.name] as const));
+  const ofKind = new Set(groups.map((g) => g.id));
+  // Two linear scans joined in memory: far cheaper than a correlated subquery per member on a large roster.
+  const placed = new Set<number>();
+  const others = new Map<number, number[]>();
+  const open = db.prepare('SELECT member_id, group_id FROM assignments WHERE removed_on IS NULL').raw().all() as [number, number][];
+  for (const [memberId, groupId] of open) {
+    if (ofKind.has(groupId)) placed.add(memberId);
+    else if (otherNames.has(groupId)) {
+      const list = others.get(memberId);
+      if (list) list.push(groupId);
+      else others.set(memberId, [groupId]);
+    }
+  }
+  const members: { id: number; email: string; otherGroupIds: readonly number[] }[] = [];
+  const active = db.prepare('SELECT id, email FROM members WHERE left_on IS NULL OR left_on > ? ORDER BY email').raw().all(today) as [number, string][];
+  for (const [id, email] of active) {
+    if (!placed.has(id)) members.push({ id, email, otherGroupIds: others.get(id) ?? [] });
+  }
   const linkSql =
     kind === 'working_group'
       ? 'SELECT practice_area_id AS fromId, working_group_id AS toId FROM group_links'
       : 'SELECT working_group_id AS fromId, practice_area_id AS toId FROM group_links';
   const links = db.prepare(linkSql).all() as { fromId: number; toId: number }[];
-  const otherNames = new Map(listGroups(db, today, { kind: other }).map((g) => [g.id, g.name] as const));
   return { members, groups, links, otherNames };
 }
 

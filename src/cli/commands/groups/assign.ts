@@ -174,40 +174,61 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.db();
   const on = today(ctx);
-  const plan = planAssignments(loadAutoAssignInputs(db, kind, on));
   const label = kindLabel(kind);
-  const n = plan.placements.length;
-  if (n === 0 && plan.unplaced.length === 0) {
-    ctx.info(`every active member is already in a ${label}; nothing to do`);
-    return { changes: [], plan, applied: false };
-  }
-  emit(ctx, renderList(ctx, format, planRows(plan, kind), PLAN_COLUMNS));
-  for (const f of plan.fill) {
-    if (f.after !== f.before) ctx.info(`${f.name}: ${f.before} → ${f.after}${f.capacity === null ? '' : ` (capacity ${f.capacity})`}`);
-  }
-  if (plan.unplaced.length > 0) ctx.warn(`${plan.unplaced.length} member${plan.unplaced.length === 1 ? '' : 's'} fit in no ${label}: every one is full`);
-  if (dryRun) {
-    ctx.info(`dry run: ${n} assignment${n === 1 ? '' : 's'} planned; nothing was changed`);
-    return { changes: [], plan, applied: false };
-  }
-  if (n === 0) return { changes: [], plan, applied: false };
-  if (!ctx.globals.yes) {
-    if (!ctx.canPrompt()) ctx.requireFlag('--yes', `applying this plan of ${n} assignment${n === 1 ? '' : 's'} needs a confirmation (--dry-run only shows it)`);
-    const ok = await ctx.prompter.confirm({ message: `Apply this plan: ${n} member${n === 1 ? '' : 's'} to ${label}s?`, default: false });
-    if (!ok) {
-      ctx.info('cancelled; nothing was changed');
-      return { changes: [], plan, applied: false };
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const plan = (): AssignmentPlan => planAssignments(loadAutoAssignInputs(db, kind, on));
+  /** Prints the plan; false when there is nothing to place. */
+  const show = (p: AssignmentPlan): boolean => {
+    if (p.placements.length === 0 && p.unplaced.length === 0) {
+      ctx.info(`every active member is already in a ${label}; nothing to do`);
+      return false;
     }
+    emit(ctx, renderList(ctx, format, planRows(p, kind), PLAN_COLUMNS));
+    for (const f of p.fill) {
+      if (f.after !== f.before) ctx.info(`${f.name}: ${f.before} → ${f.after}${f.capacity === null ? '' : ` (capacity ${f.capacity})`}`);
+    }
+    if (p.unplaced.length > 0) ctx.warn(`${count(p.unplaced.length, 'member')} fit in no ${label}: every one is full`);
+    return true;
+  };
+  const apply = (p: AssignmentPlan): void => {
+    for (const x of p.placements) openAssignment(db, { memberId: x.memberId, groupId: x.groupId, on, source: 'auto' });
+  };
+  const done = (p: AssignmentPlan): GroupsAssignResult => {
+    ctx.info(`assigned ${count(p.placements.length, 'member')} to ${label}s on ${on}`);
+    return { changes: p.placements.map((x) => ({ email: x.email, group: x.groupName, change: 'assigned' })), plan: p, applied: true };
+  };
+
+  if (ctx.globals.yes && !dryRun) {
+    // Nothing to wait for: plan, print and apply under one write lock, so what is printed is what is applied.
+    const p = inTransaction(db, () => {
+      const planned = plan();
+      if (show(planned)) apply(planned);
+      return planned;
+    });
+    return p.placements.length === 0 ? { changes: [], plan: p, applied: false } : done(p);
+  }
+  const p = plan();
+  if (!show(p)) return { changes: [], plan: p, applied: false };
+  const n = p.placements.length;
+  if (dryRun) {
+    ctx.info(`dry run: ${count(n, 'assignment')} planned; nothing was changed`);
+    return { changes: [], plan: p, applied: false };
+  }
+  if (n === 0) return { changes: [], plan: p, applied: false };
+  if (!ctx.canPrompt()) ctx.requireFlag('--yes', `applying this plan of ${count(n, 'assignment')} needs a confirmation (--dry-run only shows it)`);
+  const ok = await ctx.prompter.confirm({ message: `Apply this plan: ${count(n, 'member')} to ${label}s?`, default: false });
+  if (!ok) {
+    ctx.info('cancelled; nothing was changed');
+    return { changes: [], plan: p, applied: false };
   }
   inTransaction(db, () => {
-    // The plan shown may be stale if another command wrote meanwhile: apply only what was shown.
-    if (!samePlan(plan, planAssignments(loadAutoAssignInputs(db, kind, on)))) {
+    // Another command may have written while the prompt was open: apply only the plan that was shown.
+    if (!samePlan(p, plan())) {
       throw new UsageError('the groups or members changed while the plan was shown; nothing was changed', 'run the command again to see the new plan');
     }
-    for (const p of plan.placements) openAssignment(db, { memberId: p.memberId, groupId: p.groupId, on, source: 'auto' });
+    apply(p);
   });
-  ctx.info(`assigned ${n} member${n === 1 ? '' : 's'} to ${label}s on ${on}`);
-  return { changes: plan.placements.map((p) => ({ email: p.email, group: p.groupName, change: 'assigned' })), plan, applied: true };
+  return done(p);
 }
 
 export async function runGroupsAssign(opts: GroupsAssignOptions, ctx: CliContext): Promise<GroupsAssignResult> {
