@@ -32,7 +32,8 @@ function helpOf(words) {
   return r.status === 0 && text.includes(`Usage: aicop ${words.join(' ')} `) ? text : null;
 }
 
-function aicop(args, stdout = 'inherit') {
+/** Runs one step; its stdout goes to stderr unless it is the report (the demo's only stdout). */
+function aicop(args, stdout = 2) {
   console.error(`\n$ aicop ${args.map((a) => (a.startsWith(root) ? path.relative(root, a) : a)).join(' ')}`);
   const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { stdio: ['ignore', stdout, 'inherit'] });
   return r.status ?? 1;
@@ -50,13 +51,13 @@ function importArgs(kind, file) {
 const notes = [];
 let deferred = 0;
 
-function optional(what, args, okCodes = [0, 3]) {
+function optional(what, args, okCodes = [0, 3], stdout = 2) {
   if (args === null) {
     notes.push(`skipped ${what}: not in this build yet`);
     console.error(`\n(skipping ${what}: not in this build yet)`);
     return;
   }
-  const code = aicop(args);
+  const code = aicop(args, stdout);
   if (!okCodes.includes(code)) {
     notes.push(`${what} failed with exit ${code}`);
     console.error(`demo: ${what} failed with exit ${code}; continuing`);
@@ -70,6 +71,13 @@ if (code !== 0) {
   console.error(`demo: aicop init failed with exit ${code}`);
   process.exit(code);
 }
+// The built-in directory covers federal agencies; the sample's state and local domains come from
+// a registry extract in CISA's format.
+optional(
+  'the state and local agency directory',
+  helpOf(['agencies', 'import-dotgov']) === null ? null : ['agencies', 'import-dotgov', path.join(sample, 'dotgov-registry.csv')],
+  [0],
+);
 const members = importArgs('members', 'members.csv');
 if (members === null) {
   notes.push('skipped the roster import: `aicop import members` is not in this build yet');
@@ -85,8 +93,9 @@ if (members === null) {
 // Optional: events, attendance, auto-assignment, the report.
 optional('the events import', importArgs('events', 'events.csv'));
 optional('the attendance import', importArgs('attendance', 'attendance.csv'));
-optional('auto-assignment to working groups', helpOf(['groups', 'assign']) === null ? null : ['--yes', 'groups', 'assign', '--auto'], [0]);
-optional('the FY2023 annual report', helpOf(['report', 'annual']) === null ? null : ['report', 'annual', '--fy', '2023', '--format', 'md'], [0]);
+// Its plan (one line per member) is left out; the summary on stderr says what it did.
+optional('auto-assignment to working groups', helpOf(['groups', 'assign']) === null ? null : ['--yes', 'groups', 'assign', '--auto'], [0], 'ignore');
+optional('the FY2023 annual report', helpOf(['report', 'annual']) === null ? null : ['report', 'annual', '--fy', '2023', '--format', 'md'], [0], 'inherit');
 
 console.error(`\ndemo database: ${db}`);
 console.error(`rejects files: ${dir}`);

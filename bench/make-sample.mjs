@@ -36,6 +36,33 @@ const LOCAL = [
   ['miamidade.gov', 'Miami-Dade County', 1], ['kingcounty.gov', 'King County', 1], ['fairfaxcounty.gov', 'Fairfax County', 2],
   ['montgomerycountymd.gov', 'Montgomery County, MD', 1], ['cookcountyil.gov', 'Cook County', 1], ['sandiegocounty.gov', 'County of San Diego', 1],
 ];
+// The registered .gov domains of the state and local agencies above, in the columns of CISA's
+// .gov registry (current-full.csv), so the demo can map them with `agencies import-dotgov`.
+const REGISTRY = [
+  ['texas.gov', 'State or territory', 'State of Texas', 'Department of Information Resources', 'Austin', 'TX'],
+  ['ca.gov', 'State or territory', 'State of California', '', 'Sacramento', 'CA'],
+  ['ny.gov', 'State or territory', 'State of New York', 'Office of Information Technology Services', 'Albany', 'NY'],
+  ['mass.gov', 'State or territory', 'Commonwealth of Massachusetts', '', 'Boston', 'MA'],
+  ['colorado.gov', 'State or territory', 'State of Colorado', 'Office of Information Technology', 'Denver', 'CO'],
+  ['utah.gov', 'State or territory', 'State of Utah', 'Division of Technology Services', 'Salt Lake City', 'UT'],
+  ['nc.gov', 'State or territory', 'State of North Carolina', 'Department of Information Technology', 'Raleigh', 'NC'],
+  ['ohio.gov', 'State or territory', 'State of Ohio', 'Department of Administrative Services', 'Columbus', 'OH'],
+  ['maryland.gov', 'State or territory', 'State of Maryland', 'Department of Information Technology', 'Annapolis', 'MD'],
+  ['georgia.gov', 'State or territory', 'State of Georgia', 'Georgia Technology Authority', 'Atlanta', 'GA'],
+  ['wa.gov', 'State or territory', 'State of Washington', 'Washington Technology Solutions', 'Olympia', 'WA'],
+  ['boston.gov', 'City', 'City of Boston', '', 'Boston', 'MA'],
+  ['austintexas.gov', 'City', 'City of Austin', '', 'Austin', 'TX'],
+  ['sanjoseca.gov', 'City', 'City of San José', '', 'San José', 'CA'],
+  ['seattle.gov', 'City', 'City of Seattle', '', 'Seattle', 'WA'],
+  ['phila.gov', 'City', 'City of Philadelphia', '', 'Philadelphia', 'PA'],
+  ['nyc.gov', 'City', 'City of New York', 'Office of Technology and Innovation', 'New York', 'NY'],
+  ['miamidade.gov', 'County', 'Miami-Dade County', '', 'Miami', 'FL'],
+  ['kingcounty.gov', 'County', 'King County', '', 'Seattle', 'WA'],
+  ['fairfaxcounty.gov', 'County', 'Fairfax County', '', 'Fairfax', 'VA'],
+  ['montgomerycountymd.gov', 'County', 'Montgomery County', '', 'Rockville', 'MD'],
+  ['cookcountyil.gov', 'County', 'Cook County', '', 'Chicago', 'IL'],
+  ['sandiegocounty.gov', 'County', 'County of San Diego', '', 'San Diego', 'CA'],
+];
 const DOMAINS = [...FEDERAL, ...STATE, ...LOCAL].map(([d, a, w]) => [[d, a], w]);
 
 const TITLES = [
@@ -75,7 +102,8 @@ function makeMember(used) {
     if (used.has(email)) continue;
     used.add(email);
     // Roster exports disagree on case: some systems capitalise addresses.
-    const shown = rnd.chance(0.1) ? `${first}.${last}${email.slice(`${first}.${last}`.length)}` : email;
+    const capitalise = rnd.chance(0.1);
+    const shown = capitalise && !mil ? `${first}.${last}@${domain}` : email;
     const joinedIso = isoFromDay(joinDay());
     return {
       email: shown,
@@ -119,6 +147,13 @@ const rows = members.map(row);
 bad.forEach((b, i) => rows.splice(60 + i * 30, 0, row(b)));
 
 fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(
+  path.join(out, 'dotgov-registry.csv'),
+  [
+    csvLine(['Domain name', 'Domain type', 'Organization name', 'Suborganization name', 'City', 'State', 'Security contact email']),
+    ...REGISTRY.map((r) => csvLine([...r, '(blank)'])),
+  ].join(''),
+);
 fs.writeFileSync(path.join(out, 'members.csv'), [csvLine(HEADER), ...rows.map(csvLine)].join(''));
 
 // A 2024 roster: about 8% have left, some changed titles, 15 joined late FY2024.
@@ -222,4 +257,4 @@ fs.writeFileSync(
   [csvLine(['event_id', 'email', 'registered', 'attended', 'satisfaction', 'nps', 'comment']), ...attendance.map(csvLine)].join(''),
 );
 
-console.error(`wrote ${out}: members.csv (${rows.length} rows, ${bad.length} bad), members-2024-update.csv (${later.length}), events.csv (${events.length}), attendance.csv (${attendance.length})`);
+console.error(`wrote ${out}: dotgov-registry.csv (${REGISTRY.length} state and local domains), members.csv (${rows.length} rows, ${bad.length} bad), members-2024-update.csv (${later.length}), events.csv (${events.length}), attendance.csv (${attendance.length})`);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, openDb, run, tempDb, tempDir } from './helpers.js';
 
 const SAMPLE = path.join(ROOT, 'data', 'sample');
-const FILES = ['members.csv', 'members-2024-update.csv', 'events.csv', 'attendance.csv'];
+const FILES = ['dotgov-registry.csv', 'members.csv', 'members-2024-update.csv', 'events.csv', 'attendance.csv'];
 const hasImportMembers = (await run(['import', 'members', '--help'])).stdout.includes('Usage: aicop import members');
 
 describe('data/sample', () => {
