@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
+import { PassThrough, Readable } from 'node:stream';
+import { CliContext } from '../src/cli/context.js';
+import { main } from '../src/cli/main.js';
+import { scriptedPrompter } from '../src/cli/prompter.js';
+import { assignOptionsFrom } from '../src/cli/commands/groups/assign.js';
+import { DEFAULT_NOW, ROOT, dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
 
 interface FixtureMember {
   readonly email: string;
@@ -426,6 +431,67 @@ describe('groups assign --auto', () => {
     await t.run(['groups', 'link', 'Generative AI', 'Tools and Resources']);
     const r = await t.run(['--yes', 'groups', 'assign', '--auto', '--kind', 'practice_area']);
     expect(r.stdout).toBe('member,group,reason\na@nih.gov,Generative AI,linked working group: Tools and Resources\n');
+  });
+});
+
+/** A terminal context whose confirm prompt runs `during` before answering yes. */
+function contextWithConfirmHook(during: () => void): { ctx: CliContext; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const o: Buffer[] = [];
+  const e: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => o.push(c));
+  stderr.on('data', (c: Buffer) => e.push(c));
+  const scripted = scriptedPrompter([]);
+  const prompter = {
+    ...scripted,
+    async confirm() {
+      during();
+      return true;
+    },
+  };
+  const ctx = new CliContext({
+    stdin: Readable.from([]), stdout, stderr, stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true,
+    env: { NO_COLOR: '1' }, cwd: process.cwd(), home: process.cwd(), user: 'tester', now: () => new Date(DEFAULT_NOW), prompter,
+    signal: new AbortController().signal,
+  });
+  return { ctx, out: () => Buffer.concat(o).toString('utf8'), err: () => Buffer.concat(e).toString('utf8') };
+}
+
+describe('groups assign --auto while another command writes', () => {
+  it('refuses to apply a plan that changed during the confirmation, changing nothing', async () => {
+    const t = await autoFixture();
+    const h = contextWithConfirmHook(() => addMembers(t.dbPath, [{ email: 'aaron@nih.gov' }]));
+    const code = await main(['--db', t.dbPath, 'groups', 'assign', '--auto'], h.ctx);
+    expect(code).toBe(2);
+    expect(h.err()).toContain('aicop: error: the groups or members changed while the plan was shown; nothing was changed\n  run the command again to see the new plan\n');
+    const db = openDb(t.dbPath);
+    expect(db.prepare("SELECT count(*) FROM assignments WHERE source = 'auto'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('assign flags → options', () => {
+  const flags = { group: [] as string[], interactive: false, auto: false, dryRun: false };
+  const noTty = { canPrompt: () => false, requireFlag: (f: string) => { throw new Error(`need ${f}`); } } as unknown as CliContext;
+  const tty = { canPrompt: () => true } as unknown as CliContext;
+  it.each([
+    [{ ...flags, member: 'a@x.gov', group: ['A', 'B'] }, noTty, { mode: 'manual', member: 'a@x.gov', groups: ['A', 'B'] }],
+    [{ ...flags, auto: true }, noTty, { mode: 'auto', kind: 'working_group', dryRun: false }],
+    [{ ...flags, auto: true, kind: 'practice_area' as const, dryRun: true }, noTty, { mode: 'auto', kind: 'practice_area', dryRun: true }],
+    [{ ...flags, interactive: true, member: 'a@x.gov' }, noTty, { mode: 'interactive', member: 'a@x.gov' }],
+    [{ ...flags }, tty, { mode: 'interactive' }],
+    [{ ...flags, member: 'a@x.gov' }, tty, { mode: 'interactive', member: 'a@x.gov' }],
+  ])('%o', (input, ctx, expected) => {
+    expect(assignOptionsFrom(input, ctx)).toEqual(expected);
+  });
+  it.each([
+    [{ ...flags, group: ['A'] }, 'need --member <email>'],
+    [{ ...flags, dryRun: true, member: 'a@x.gov', group: ['A'] }, '--dry-run goes with --auto'],
+    [{ ...flags, kind: 'working_group' as const, member: 'a@x.gov', group: ['A'] }, '--kind goes with --auto'],
+    [{ ...flags, interactive: true, group: ['A'] }, '--interactive asks for the groups; drop --group, or drop --interactive'],
+  ])('%o is refused', (input, message) => {
+    expect(() => assignOptionsFrom(input, noTty)).toThrow(message);
   });
 });
 
