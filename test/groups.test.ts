@@ -6,6 +6,7 @@ import { CliContext } from '../src/cli/context.js';
 import { main } from '../src/cli/main.js';
 import { scriptedPrompter } from '../src/cli/prompter.js';
 import { assignOptionsFrom } from '../src/cli/commands/groups/assign.js';
+import { closeAssignment, loadGroups, openAssignment } from '../src/db/groups-repo.js';
 import { DEFAULT_NOW, ROOT, dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
 
 interface FixtureMember {
@@ -62,6 +63,42 @@ async function fresh(members: readonly FixtureMember[] = []) {
 }
 
 const WRITE_TABLES = ['groups', 'group_links', 'assignments', 'members'];
+
+describe('the repository API the roster importer uses', () => {
+  it('loads groups, opens one assignment per member and group, closes it keeping history', async () => {
+    const t = await fresh([{ email: 'ann@nih.gov' }]);
+    const db = openDb(t.dbPath);
+    try {
+      db.prepare("UPDATE groups SET archived_on = '2026-01-01' WHERE name = 'Computer Vision'").run();
+      const groups = loadGroups(db);
+      expect(groups.map((g) => `${g.kind}:${g.name}`)).toEqual([
+        'working_group:Community Outreach',
+        'working_group:Event Planning',
+        'working_group:External Collaborations',
+        'working_group:Tools and Resources',
+        'practice_area:AI Security',
+        'practice_area:Generative AI',
+        'practice_area:Natural Language Processing',
+        'practice_area:Reinforcement Learning',
+      ]);
+      const ep = groups[1]!;
+      expect(ep).toEqual({ id: ep.id, name: 'Event Planning', kind: 'working_group', capacity: null });
+      const first = openAssignment(db, { memberId: 1, groupId: ep.id, on: '2026-02-01', source: 'import' });
+      expect(first).toBe(1);
+      expect(openAssignment(db, { memberId: 1, groupId: ep.id, on: '2026-03-01', source: 'manual' })).toBeNull();
+      // Closing before the opening day clamps to the opening day (removed_on >= assigned_on).
+      expect(closeAssignment(db, { memberId: 1, groupId: ep.id, on: '2026-01-15' })).toBe(true);
+      expect(closeAssignment(db, { memberId: 1, groupId: ep.id, on: '2026-04-01' })).toBe(false);
+      expect(openAssignment(db, { memberId: 1, groupId: ep.id, on: '2026-05-01', source: 'auto', batchId: null })).toBe(2);
+      expect(db.prepare('SELECT id, assigned_on, removed_on, source FROM assignments ORDER BY id').raw().all()).toEqual([
+        [1, '2026-02-01', '2026-02-01', 'import'],
+        [2, '2026-05-01', null, 'auto'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
 
 describe('groups list and add', () => {
   it('lists the nine built-in groups with their current members, as CSV when piped', async () => {

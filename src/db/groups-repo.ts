@@ -248,6 +248,7 @@ export interface AutoAssignInputs {
   readonly otherNames: ReadonlyMap<number, string>;
 }
 
+/** Reads what `planAssignments` needs to place members in groups of `kind` (members active on `today`). */
 export function loadAutoAssignInputs(db: Db, kind: GroupKind, today: string): AutoAssignInputs {
   const other: GroupKind = kind === 'working_group' ? 'practice_area' : 'working_group';
   const groups = listGroups(db, today, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
