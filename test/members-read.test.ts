@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpTables, openDb } from './helpers.js';
 import { seededDb } from './members-fixtures.js';
@@ -61,6 +63,14 @@ describe('members-read queries', () => {
       ]);
       expect(d?.imports.map((b) => [b.id, b.file_name])).toEqual([[t.ids.batch, 'roster.csv']]);
       expect(getMemberDetail(db, 'nobody@alpha-test.gov', TODAY)).toBeUndefined();
+      // An import that updated a member is recorded in batch_changes under json_array(id).
+      const b2 = Number(
+        db
+          .prepare("INSERT INTO import_batches (kind, file_name, sha256, imported_by, started_at) VALUES ('members', 'update.csv', ?, 'kim', '2025-02-01T10:00:00Z')")
+          .run('b'.repeat(64)).lastInsertRowid,
+      );
+      db.prepare("INSERT INTO batch_changes (batch_id, seq, entity, entity_key, op, before) VALUES (?, 1, 'member', json_array(?), 'update', '{}')").run(b2, t.ids.bob);
+      expect(getMemberDetail(db, 'bob.ctr@sub.alpha-test.gov', TODAY)?.imports.map((b) => [b.id, b.file_name, b.imported_by])).toEqual([[b2, 'update.csv', 'kim']]);
       expect(getMemberDetail(db, 'cy@beta-town.gov', TODAY)?.imports).toEqual([]);
     } finally {
       db.close();
@@ -198,5 +208,25 @@ describe('aicop members show', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('aicop: error: nobody@alpha-test.gov: no member with this address\n  search for it with: aicop members list --status all --search "nobody"\n');
     expect(dumpTables(t.dbPath)).toBe(before);
+  });
+});
+
+describe('members show after real imports', () => {
+  it('lists the batch that created the member and the one that updated it', async () => {
+    const t = await seededDb();
+    const f1 = path.join(t.dir, 'first.csv');
+    const f2 = path.join(t.dir, 'second.csv');
+    fs.writeFileSync(f1, 'email,first name,last name,working groups\nzoe@import-test.gov,Zoe,Quinn,Tools and Resources\n');
+    fs.writeFileSync(f2, 'email,first name,last name,job title\nzoe@import-test.gov,Zoe,Quinn-Lee,Analyst\n');
+    expect((await t.run(['-q', 'import', 'members', f1])).code).toBe(0);
+    expect((await t.run(['-q', 'import', 'members', f2])).code).toBe(0);
+    const r = await t.run(['members', 'show', 'zoe@import-test.gov', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { last_name: string; job_title: string; working_groups: string[]; imports: { id: number; file_name: string; imported_by: string }[] };
+    expect([j.last_name, j.job_title, j.working_groups]).toEqual(['Quinn-Lee', 'Analyst', ['Tools and Resources']]);
+    expect(j.imports.map((b) => [b.id, b.file_name, b.imported_by])).toEqual([
+      [t.ids.batch + 1, f1, 'tester'],
+      [t.ids.batch + 2, f2, 'tester'],
+    ]);
   });
 });

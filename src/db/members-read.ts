@@ -200,17 +200,17 @@ export function getMemberDetail(db: Db, email: string, today: string): MemberDet
     )
     .all(member.id);
   const imports = db
-    .prepare<[{ id: number; email: string }], MemberImportRef>(
+    .prepare<[{ id: number }], MemberImportRef>(
       `SELECT b.id, b.kind, b.file_name, b.imported_by, b.started_at, b.status FROM import_batches b
        WHERE b.id IN (
          SELECT created_batch FROM members WHERE id = @id
          UNION SELECT updated_batch FROM members WHERE id = @id
          UNION SELECT batch_id FROM assignments WHERE member_id = @id
          UNION SELECT removed_batch FROM assignments WHERE member_id = @id
-         UNION SELECT batch_id FROM batch_changes WHERE entity = 'member' AND entity_key IN (@email, CAST(@id AS TEXT))
+         UNION SELECT batch_id FROM batch_changes WHERE entity = 'member' AND entity_key = json_array(@id)
        )
        ORDER BY b.id`,
     )
-    .all({ id: member.id, email: member.email });
+    .all({ id: member.id });
   return { member, agency_source: agencySource, groups, imports };
 }
