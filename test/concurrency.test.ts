@@ -225,3 +225,17 @@ describe('two imports at once, made deterministic', () => {
     db.close();
   }, 60_000);
 });
+
+describe('first use from several processes at once (two cron jobs on a new machine)', () => {
+  it('four writers creating and migrating the same new database all succeed', async () => {
+    const t = tempDb();
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', `s${i}.example.us`], { cwd: t.dir })),
+    );
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
+    const db = openDb(t.dbPath);
+    expect(db.prepare('SELECT target FROM domain_rules ORDER BY target').pluck().all()).toEqual(['s1.example.us', 's2.example.us', 's3.example.us', 's4.example.us']);
+    expect(db.prepare("SELECT count(*) FROM groups").pluck().get()).toBe(9);
+    db.close();
+  }, 60_000);
+});
