@@ -195,6 +195,8 @@ describe('groups remove', () => {
     const again = await t.run(['groups', 'assign', '--member', 'ann@nih.gov', '--group', 'Data Governance']);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe("aicop: error: group 'Data Governance' was removed (archived) on 2026-12-01\n  see the current groups with: aicop groups list\n");
+    const history = await t.run(['groups', 'members', 'Data Governance', '--history']);
+    expect(history.stdout).toBe('email,first_name,last_name,assigned_on,source,removed_on\nann@nih.gov,,,2026-11-23,manual,2026-12-01\n');
   });
 });
 

@@ -23,7 +23,8 @@ export function runGroupsMembers(opts: GroupsMembersOptions, ctx: CliContext): G
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.db();
   const on = today(ctx);
-  const g = resolveGroup(db, opts.group, on);
+  // The history of a removed group stays readable.
+  const g = resolveGroup(db, opts.group, on, undefined, { allowArchived: opts.history });
   const rows = groupMembers(db, g.id, on, opts.history);
   emit(ctx, renderList(ctx, format, rows, opts.history ? [...COLUMNS, REMOVED] : COLUMNS));
   ctx.info(`${g.name}: ${g.members} active member${g.members === 1 ? '' : 's'}${g.capacity === null ? '' : ` of ${g.capacity}`}`);

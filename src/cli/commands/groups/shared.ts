@@ -42,12 +42,12 @@ export function today(ctx: CliContext): string {
 }
 
 /**
- * The group the user named, not archived; otherwise a usage error that suggests the closest
- * existing name.
+ * The group the user named (not archived, unless allowed); otherwise a usage error that suggests
+ * the closest existing name.
  */
-export function resolveGroup(db: Db, name: string, today: string, kind?: GroupKind): GroupRow {
+export function resolveGroup(db: Db, name: string, today: string, kind?: GroupKind, opts: { allowArchived?: boolean } = {}): GroupRow {
   const g = findGroup(db, name, today);
-  if (g && g.archivedOn !== null) {
+  if (g && g.archivedOn !== null && !opts.allowArchived) {
     throw new UsageError(`group '${g.name}' was removed (archived) on ${g.archivedOn}`, 'see the current groups with: aicop groups list');
   }
   if (g && (kind === undefined || g.kind === kind)) return g;
