@@ -7,9 +7,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dumpTables, run, tempDb, writeFile, type RunResult } from './helpers.js';
+import { ROOT, dumpTables, run, spawnAicop, tempDb, writeFile, type RunResult } from './helpers.js';
 
 const available = (await run(['import', 'members', '--help'])).stdout.includes('Usage: aicop import members');
+// The spawned test needs dist/ (npm test builds first).
+const built = fs.existsSync(path.join(ROOT, 'dist', 'cli', 'process.js'));
 
 /** The outcomes allowed for any input; the exit code decides what else must hold. */
 const ALLOWED = [0, 3, 4];
@@ -166,6 +168,17 @@ describe.skipIf(!available)('import members never crashes on hostile input', () 
     ];
     for (const bytes of cases) await importBytes(bytes, false);
   }, 120_000);
+
+  it.skipIf(!built)('the real process (bin/aicop.js) on stdin: empty input, garbage, NUL bytes, 100k columns', async () => {
+    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    const wide = `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')}\n`;
+    for (const input of [Buffer.alloc(0), garbage, Buffer.from('email\n\0@nasa.gov\n'), Buffer.from(wide)]) {
+      const before = dumpTables(t.dbPath);
+      const r = await spawnAicop(['--db', t.dbPath, 'import', 'members', '-'], { input, cwd: t.dir });
+      expect(r.signal).toBeNull();
+      check({ code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr, asked: [] }, before, dumpTables(t.dbPath));
+    }
+  });
 
   it('a missing file, a folder and an unreadable path are input errors with the database unchanged', async () => {
     const before = dumpTables(t.dbPath);
