@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Deterministic large-data generator for the benchmarks (streams to disk, constant memory):
 //   npm run gen -- --members 1000000 --events 500 --attendance 5000000 --out /tmp/aicop-big [--seed 42]
+// (--out defaults to <os tmpdir>/aicop-gen)
 // members.csv: ~3% invalid emails (ineligible domain, bad syntax, look-alike) and ~2% duplicates of
 // an earlier row (half of them in upper case); valid addresses on a mix of .gov/.mil domains.
 // events.csv: ids EV00001…, spread over FY2021–FY2026. attendance.csv: distinct (event, email)
 // pairs of members, spread evenly over the events.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -155,15 +157,23 @@ export function generate({ members, events, attendance, out, seed = 42 }) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      members: { type: 'string', default: '0' },
-      events: { type: 'string', default: '0' },
-      attendance: { type: 'string', default: '0' },
-      out: { type: 'string', default: 'bench-data' },
-      seed: { type: 'string', default: '42' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        members: { type: 'string', default: '0' },
+        events: { type: 'string', default: '0' },
+        attendance: { type: 'string', default: '0' },
+        // Never beside the repository's own data by default.
+        out: { type: 'string', default: path.join(os.tmpdir(), 'aicop-gen') },
+        seed: { type: 'string', default: '42' },
+      },
+    });
+  } catch (err) {
+    console.error(`gen: ${err.message} (usage: npm run gen -- --members N --events N --attendance N --out DIR [--seed N])`);
+    process.exit(2);
+  }
+  const { values } = parsed;
   const num = (name) => {
     const v = Number(values[name]);
     if (!Number.isInteger(v) || v < 0) {
