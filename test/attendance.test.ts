@@ -323,6 +323,29 @@ describe('import events and attendance', () => {
     expect(query(t.dbPath, "SELECT event_id, member_id FROM attendance WHERE email = 'cy@gmail.com'")).toEqual([{ event_id: '2023-01-CM', member_id: cy }]);
   });
 
+  it('--map names odd headers; two columns for one field is exit 4; --dry-run and --max-reject-rate change nothing', async () => {
+    const t = await loaded();
+    const before = dumpTables(t.dbPath);
+    writeFile(t.dir, 'odd.csv', 'Courriel,Événement,Note\nzoe@gsa.gov,2023-03-TR,5\nyan@gsa.gov,2023-03-TR,9\n');
+    const dry = await t.run(['import', 'attendance', '--dry-run', '--map', 'Courriel=email', '--map', 'Événement=event_id', '--map', 'Note=satisfaction', 'odd.csv']);
+    expect(dry.code).toBe(3);
+    expect(dry.stderr).toContain('odd.csv: 2 rows read: 1 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 1 rejected');
+    expect(dry.stderr).toContain('dry run: nothing was changed');
+    const capped = await t.run(['import', 'attendance', '--max-reject-rate', '10', '--map', 'Courriel=email', '--map', 'Événement=event_id', '--map', 'Note=satisfaction', 'odd.csv']);
+    expect(capped.code).toBe(4);
+    expect(capped.stderr).toContain('1 of 2 rows rejected (50.0%), over --max-reject-rate 10; nothing was changed');
+    writeFile(t.dir, 'twice.csv', 'email,e-mail,event_id\na@gsa.gov,b@gsa.gov,2023-03-TR\n');
+    const twice = await t.run(['import', 'attendance', 'twice.csv']);
+    expect(twice.code).toBe(4);
+    expect(twice.stderr).toBe(
+      'aicop: error: twice.csv:1: columns "email" (column 1) and "e-mail" (column 2) both map to email; nothing was changed\n  keep one: e.g. --map "e-mail=ignore"\n',
+    );
+    const badMap = await t.run(['import', 'attendance', '--map', 'Note=score', 'odd.csv']);
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toContain('--map "Note=score" is not "Header=field"');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
   it('a missing required events column is exit 4 naming the fix', async () => {
     const t = tempDb();
     writeFile(t.dir, 'e.csv', 'id,title,when\nx,y,2023-01-01\n');

@@ -84,8 +84,9 @@ export function registerImportAttendance(parent: Command, ctx: CliContext): Comm
   ).action(async (file: string, f: CommonImportFlags & { event?: string }) => {
     const eventId = f.event?.trim();
     if (eventId === '') throw new UsageError('--event needs an event id', 'e.g. --event 2023-09-CM');
-    const recorded = { ...(eventId !== undefined ? { event: eventId } : {}), ...(f.map.length > 0 ? { map: f.map } : {}) };
-    await runImportAttendance({ pipeline: toPipelineOptions(file, f, recorded), maps: f.map, eventId }, ctx);
+    const maps = f.map ?? [];
+    const recorded = { ...(eventId !== undefined ? { event: eventId } : {}), ...(maps.length > 0 ? { map: maps } : {}) };
+    await runImportAttendance({ pipeline: toPipelineOptions(file, f, recorded), maps, eventId }, ctx);
   });
   return withExamples(cmd, 'aicop import attendance attendance-fy2023.csv', 'aicop import attendance --event 2023-09-CM survey.csv');
 }

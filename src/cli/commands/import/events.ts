@@ -17,7 +17,7 @@ export interface CommonImportFlags {
   maxRejectRate: string;
   rejects?: string;
   force: boolean;
-  map: string[];
+  map?: string[];
 }
 
 /** Adds the shared import flags (same names and meaning as `import members`). */
@@ -25,7 +25,7 @@ export function addCommonImportFlags(cmd: Command): Command {
   return cmd
     .option('--encoding <name>', 'the file encoding (default: detected: UTF-8, UTF-16 with BOM, else Windows-1252)')
     .option('--delimiter <char>', 'the field delimiter (default: sniffed among , ; tab |)')
-    .option('--map <Header=field>', 'map a column header to a field (repeatable; field "ignore" skips it)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--map <Header=field>', 'map a column header to a field (repeatable; field "ignore" skips it)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--dry-run', 'do everything but commit, and print the same summary', false)
     .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
     .option('--max-reject-rate <pct>', 'when more than this % of rows are rejected, apply nothing (exit 4)', '100')
@@ -118,7 +118,8 @@ export function registerImportEvents(parent: Command, ctx: CliContext): Command 
       .description('import events (id, title, type, held_on, track, host, government_wide) from CSV; re-imported ids are updated')
       .argument('<file>', 'the CSV file, or - for standard input'),
   ).action(async (file: string, f: CommonImportFlags) => {
-    await runImportEvents({ pipeline: toPipelineOptions(file, f, f.map.length > 0 ? { map: f.map } : {}), maps: f.map }, ctx);
+    const maps = f.map ?? [];
+    await runImportEvents({ pipeline: toPipelineOptions(file, f, maps.length > 0 ? { map: maps } : {}), maps }, ctx);
   });
   return withExamples(cmd, 'aicop import events events-fy2023.csv', 'aicop import events --dry-run --strict events.csv');
 }
