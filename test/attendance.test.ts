@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpTables, openDb, spawnAicop, tempDb, writeFile } from './helpers.js';
+import { listEventSummaries } from '../src/db/events-repo.js';
+import { summarizeScores } from '../src/core/satisfaction.js';
 
 /** 3 events: two in FY 2023, one in FY 2024 (2023-10-05), with friendly headers and values. */
 const EVENTS = [
@@ -84,6 +86,22 @@ describe('import events and attendance', () => {
     expect(query(t.dbPath, 'SELECT kind, rows_read, added, rejected FROM import_batches ORDER BY id')).toEqual([
       { kind: 'events', rows_read: 3, added: 3, rejected: 0 },
       { kind: 'attendance', rows_read: 12, added: 12, rejected: 0 },
+    ]);
+  });
+
+  it('stores the raw scores, so the FY 2023 per-score counts, mean, CSAT and NPS come out exactly', async () => {
+    const t = await loaded();
+    const db = openDb(t.dbPath);
+    const rows = listEventSummaries(db, { fiscalYear: 2023 });
+    db.close();
+    const sum = (k: 's1' | 's2' | 's3' | 's4' | 's5') => rows.reduce((n, r) => n + r[k], 0);
+    const nps = rows.reduce((acc, r) => ({ n: acc.n + r.nps_responses, p: acc.p + r.nps_promoters, d: acc.d + r.nps_detractors }), { n: 0, p: 0, d: 0 });
+    expect(nps).toEqual({ n: 4, p: 2, d: 1 });
+    const s = summarizeScores({ satisfaction: { 1: sum('s1'), 2: sum('s2'), 3: sum('s3'), 4: sum('s4'), 5: sum('s5') }, nps: { 10: nps.p, 7: nps.n - nps.p - nps.d, 0: nps.d } });
+    expect(s).toEqual({ responses: 7, counts: { 1: 0, 2: 1, 3: 2, 4: 1, 5: 3 }, mean: 3.86, csat_pct: 57.1, nps_responses: 4, nps: 25 });
+    expect(rows.map((r) => [r.id, r.registrations, r.attendances, r.member_attendances, r.responses])).toEqual([
+      ['2023-01-CM', 5, 4, 2, 4],
+      ['2023-03-TR', 4, 4, 1, 3],
     ]);
   });
 
