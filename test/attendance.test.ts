@@ -247,11 +247,11 @@ describe('import events and attendance', () => {
       ].join('\n'),
     );
     expect(query(t.dbPath, "SELECT attended, satisfaction FROM attendance WHERE email = 'eve@irs.gov'")).toEqual([{ attended: 1, satisfaction: 4 }]);
-    expect(query(t.dbPath, "SELECT line, reason FROM import_rejects WHERE batch_id = (SELECT max(id) FROM import_batches) ORDER BY line")).toEqual([
-      { line: 2, reason: 'bad_value' },
-      { line: 3, reason: 'bad_value' },
-      { line: 4, reason: 'unknown_event' },
-      { line: 6, reason: 'duplicate_in_file' },
+    expect(query(t.dbPath, "SELECT line, reason, email FROM import_rejects WHERE batch_id = (SELECT max(id) FROM import_batches) ORDER BY line")).toEqual([
+      { line: 2, reason: 'bad_value', email: 'ann.lee@gsa.gov' },
+      { line: 3, reason: 'bad_value', email: 'bob.ray@nasa.gov' },
+      { line: 4, reason: 'unknown_event', email: 'cy@gmail.com' },
+      { line: 6, reason: 'duplicate_in_file', email: 'eve@irs.gov' },
     ]);
   });
 

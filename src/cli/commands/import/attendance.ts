@@ -51,8 +51,9 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
           const seen = new Set<string>();
           return {
             row(fields) {
-              const v = validateAttendanceRow(pickFields(fields, layout), { defaultEventId: eventId, eventExists });
-              if (!v.ok) return { reason: v.reason, detail: v.detail };
+              const raw = pickFields(fields, layout);
+              const v = validateAttendanceRow(raw, { defaultEventId: eventId, eventExists });
+              if (!v.ok) return { reason: v.reason, detail: v.detail, email: (raw.email ?? '').trim().toLowerCase() || null };
               const rec = v.record;
               const key = `${rec.eventId}\n${rec.email}`;
               if (seen.has(key)) {
