@@ -325,6 +325,17 @@ describe('import events and attendance', () => {
     ]);
   });
 
+  it('attended=no without score columns cannot leave an earlier score behind', async () => {
+    const t = await loaded();
+    writeFile(t.dir, 'noshow.csv', 'event_id,email,attended\n2023-01-CM,ann.lee@gsa.gov,no\n2023-01-CM,eve@irs.gov,no\n');
+    const r = await t.run(['import', 'attendance', 'noshow.csv']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('2 rows read: 0 added, 0 updated, 1 unchanged, 0 reactivated, 0 deactivated, 1 rejected');
+    expect(fs.readFileSync(path.join(t.dir, 'noshow.rejects.csv'), 'utf8')).toBe(
+      'event_id,email,attended,line,reason,detail\n2023-01-CM,ann.lee@gsa.gov,no,2,bad_value,ann.lee@gsa.gov: attended is no but a score from an earlier import is stored for 2023-01-CM (add blank satisfaction and nps columns to clear it)\n',
+    );
+  });
+
   it('reads attendance from stdin (-) with --event', async () => {
     const t = await loaded();
     const r = await t.run(['import', 'attendance', '--event', '2023-03-TR', '-'], { stdin: 'email,satisfaction\nlee@va.gov,2\nlee@va.gov,6\n' });

@@ -60,7 +60,19 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
                 return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
               }
               seen.add(key);
-              const r = repo.upsertAttendance(rec, batchId, rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep);
+              const chosen = rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep;
+              if (!rec.attended && !chosen.has('attended') && (chosen.has('satisfaction') || chosen.has('nps'))) {
+                // attended=no must not leave a stored score behind (a response without attendance).
+                const stored = repo.getAttendance(rec.eventId, rec.email);
+                if (stored && ((chosen.has('satisfaction') && stored.satisfaction !== null) || (chosen.has('nps') && stored.nps !== null))) {
+                  return {
+                    reason: 'bad_value',
+                    detail: `${rec.email}: attended is no but a score from an earlier import is stored for ${rec.eventId} (add blank satisfaction and nps columns to clear it)`,
+                    email: rec.email,
+                  };
+                }
+              }
+              const r = repo.upsertAttendance(rec, batchId, chosen);
               if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
               return r.outcome;
             },
