@@ -6,7 +6,7 @@
 import { checkEmail } from './email.js';
 import type { RejectReason } from './reasons.js';
 import { parseDate } from './dates.js';
-import { normalizeHeader } from './roster.js';
+import { assignColumns, normalizeHeader } from './roster.js';
 
 export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -253,26 +253,7 @@ export function resolveLayout<F extends string>(
   const names = Object.keys(fields) as F[];
   const aliases = new Map<string, F>();
   for (const f of names) for (const a of [f, ...fields[f]]) aliases.set(normalizeHeader(a), f);
-  const byHeader = new Map(explicit.map(([h, f]) => [normalizeHeader(h), f] as const));
-  const index = Object.fromEntries(names.map((f) => [f, -1])) as Record<F, number>;
-  const unknown: string[] = [];
-  header.forEach((h, i) => {
-    const norm = normalizeHeader(h);
-    const target = byHeader.get(norm) ?? aliases.get(norm);
-    if (target === undefined) {
-      unknown.push(h);
-      return;
-    }
-    if (target === 'ignore') return;
-    const prev = index[target];
-    if (prev !== -1) {
-      throw new LayoutError(
-        `columns "${header[prev] ?? ''}" (column ${prev + 1}) and "${h}" (column ${i + 1}) both map to ${target}`,
-        `keep one: e.g. --map "${h}=ignore"`,
-      );
-    }
-    index[target] = i;
-  });
+  const { index, unknown } = assignColumns(header, names, (norm) => aliases.get(norm), explicit, (m, h) => new LayoutError(m, h));
   const missing = required.filter((f) => index[f] === -1);
   if (missing.length > 0) {
     const example = unknown[0] ?? header[0] ?? 'Column';

@@ -100,16 +100,23 @@ export function parseMappingJson(text: string, fileName: string): (readonly [str
 }
 
 /**
- * Maps the header row to roster fields: explicit mappings first (by normalised header), then the
- * aliases. Two columns for one field, or no email column, throw MappingError.
+ * Assigns header columns to fields: explicit `--map` entries first (by normalised header), then
+ * `lookup` (the aliases). Unknown headers are returned; two columns for one field throw the
+ * error `duplicate` makes. Shared by every CSV import so they all map headers the same way.
  */
-export function resolveRosterLayout(header: readonly string[], explicit: ReadonlyArray<readonly [string, MappingTarget]> = []): RosterLayout {
+export function assignColumns<F extends string>(
+  header: readonly string[],
+  fields: readonly F[],
+  lookup: (normalized: string) => F | undefined,
+  explicit: ReadonlyArray<readonly [string, F | 'ignore']>,
+  duplicate: (message: string, hint: string) => Error,
+): { index: Record<F, number>; unknown: string[] } {
   const byHeader = new Map(explicit.map(([h, f]) => [normalizeHeader(h), f] as const));
-  const index = Object.fromEntries(ROSTER_FIELDS.map((f) => [f, -1])) as Record<RosterField, number>;
+  const index = Object.fromEntries(fields.map((f) => [f, -1])) as Record<F, number>;
   const unknown: string[] = [];
   header.forEach((h, i) => {
     const norm = normalizeHeader(h);
-    const target = byHeader.get(norm) ?? HEADER_ALIASES.get(norm);
+    const target = byHeader.get(norm) ?? lookup(norm);
     if (target === undefined) {
       unknown.push(h);
       return;
@@ -117,13 +124,22 @@ export function resolveRosterLayout(header: readonly string[], explicit: Readonl
     if (target === 'ignore') return;
     const prev = index[target];
     if (prev !== -1) {
-      throw new MappingError(
+      throw duplicate(
         `columns "${header[prev] ?? ''}" (column ${prev + 1}) and "${h}" (column ${i + 1}) both map to ${target}`,
         `keep one: e.g. --map "${h}=ignore"`,
       );
     }
     index[target] = i;
   });
+  return { index, unknown };
+}
+
+/**
+ * Maps the header row to roster fields: explicit mappings first (by normalised header), then the
+ * aliases. Two columns for one field, or no email column, throw MappingError.
+ */
+export function resolveRosterLayout(header: readonly string[], explicit: ReadonlyArray<readonly [string, MappingTarget]> = []): RosterLayout {
+  const { index, unknown } = assignColumns(header, ROSTER_FIELDS, (norm) => HEADER_ALIASES.get(norm), explicit, (m, h) => new MappingError(m, h));
   if (index.email === -1) {
     const example = unknown[0] ?? header[0] ?? 'Courriel';
     throw new MappingError(
