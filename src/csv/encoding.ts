@@ -1,5 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+
+// iconv-lite is loaded on first use (most files are UTF-8 and --help needs none of it).
+const requireLazy = createRequire(import.meta.url);
+const loadIconv = (): typeof import('iconv-lite') => requireLazy('iconv-lite') as typeof import('iconv-lite');
 
 /** The encodings aicop detects by itself; `--encoding` may name any iconv-lite encoding. */
 export type DetectedEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -55,7 +59,7 @@ function incompleteTail(buf: Buffer): number {
 
 /** True when iconv-lite can decode this encoding name (for validating --encoding). */
 export function encodingExists(name: string): boolean {
-  return iconv.encodingExists(name);
+  return loadIconv().encodingExists(name);
 }
 
 /** A streaming decoder for an encoding (BOM bytes must already be stripped by the caller). */
@@ -66,6 +70,6 @@ export function createDecoder(encoding: string): TextChunkDecoder {
     return { write: (b) => td.decode(b, { stream: true }), end: () => td.decode() };
   }
   const iconvName = norm === 'windows1252' || norm === 'cp1252' ? 'win1252' : norm === 'utf16le' ? 'utf16le' : norm === 'utf16be' ? 'utf16be' : encoding;
-  const dec = iconv.getDecoder(iconvName, { stripBOM: false });
+  const dec = loadIconv().getDecoder(iconvName, { stripBOM: false });
   return { write: (b) => dec.write(b), end: () => dec.end() ?? '' };
 }

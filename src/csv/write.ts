@@ -1,4 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+
+// csv-stringify is loaded on first use so that commands which write no CSV start faster.
+const requireLazy = createRequire(import.meta.url);
+const loadStringify = (): typeof import('csv-stringify/sync').stringify =>
+  (requireLazy('csv-stringify/sync') as typeof import('csv-stringify/sync')).stringify;
 
 /**
  * CSV writing for every export (members, listserv-style lists, attendance).
@@ -89,7 +94,7 @@ export class CsvWriter<R> {
   }
 
   private encode(records: string[][]): string {
-    return stringify(records, { record_delimiter: this.eol === '\r\n' ? 'windows' : 'unix', quote_record_delimiter: true });
+    return loadStringify()(records, { record_delimiter: this.eol === '\r\n' ? 'windows' : 'unix', quote_record_delimiter: true });
   }
 
   private flush(): void {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { AGENCY_LEVELS, upsertDirectory, type AgencyLevel, type DirectoryEntry } from '../agencies-repo.js';
 import type { Migration } from './types.js';
 
@@ -8,6 +8,8 @@ const DIRECTORY = new URL('../../../data/agencies.csv', import.meta.url);
 
 /** Reads data/agencies.csv (domain,name,organization,level), the directory shipped with aicop. */
 export function readBuiltinDirectory(file: URL | string = DIRECTORY): DirectoryEntry[] {
+  // csv-parse is loaded only when this migration runs, not at every start-up.
+  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
   const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   return rows.map((r, i) => {
     const level = r['level'] as AgencyLevel;

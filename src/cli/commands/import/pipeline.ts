@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { CliContext } from '../../context.js';
 import { AtomicFile } from '../../atomic.js';
 import { InputError, InterruptedError, UsageError } from '../../errors.js';
@@ -15,6 +16,10 @@ import {
   type BatchCounts,
   type ImportKind,
 } from '../../../db/imports-repo.js';
+
+// Loaded only when a progress bar is shown: start-up time matters for cron and --help.
+const requireLazy = createRequire(import.meta.url);
+const loadCliProgress = (): typeof CliProgress => requireLazy('cli-progress') as typeof CliProgress;
 
 /**
  * The import driver shared by `import members|events|attendance`:
@@ -170,7 +175,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
     const counts = emptyCounts();
     const byReason: Partial<Record<RejectReason, number>> = {};
     const startedAt = ctx.now().toISOString();
-    let bar: cliProgress.SingleBar | undefined;
+    let bar: CliProgress.SingleBar | undefined;
     // A large import touches many index pages: the default 2 MB page cache would spill them to
     // the WAL mid-transaction and read them back (about 40% of the wall time on 200k rows).
     db.pragma('cache_size = -49152');
@@ -194,9 +199,9 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         rejects.add(fields, line, reason, detail);
       };
       if (ctx.stderrIsTTY && !ctx.globals.quiet && csv.estimatedRows > PROGRESS_MIN_ROWS) {
-        bar = new cliProgress.SingleBar(
+        bar = new (loadCliProgress().SingleBar)(
           { stream: ctx.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s', hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
+          loadCliProgress().Presets.shades_classic,
         );
         bar.start(csv.estimatedRows, 0, { rate: 0 });
       }
