@@ -37,6 +37,18 @@ export type EventKeepable = 'track' | 'host' | 'government_wide';
 export type AttendanceKeepable = 'registered' | 'attended' | 'satisfaction' | 'nps' | 'comment';
 const KEEP_NOTHING: ReadonlySet<never> = new Set<never>();
 
+const EVENT_COLUMNS = ['title', 'type', 'held_on', 'track', 'host', 'government_wide'] as const;
+const ATTENDANCE_COLUMNS = ['member_id', 'registered', 'attended', 'satisfaction', 'nps', 'comment'] as const;
+
+/**
+ * For a re-imported row: columns in `keep` (absent from the file) take their stored values, then
+ * returns true when no compared column differs from the stored row.
+ */
+function keepAndCompare<P extends Record<C, unknown>, C extends string>(params: P, before: Record<C, unknown>, keep: ReadonlySet<string>, columns: readonly C[]): boolean {
+  for (const c of columns) if (keep.has(c)) (params as Record<C, unknown>)[c] = before[c];
+  return columns.every((c) => before[c] === params[c]);
+}
+
 /** What an upsert did, with the row as it was before (null when added) for undo. */
 export interface UpsertResult<R> {
   readonly outcome: UpsertOutcome;
@@ -120,17 +132,7 @@ function createEventsRepo(db: Db): EventsRepo {
         insertEvent.run(params);
         return { outcome: 'added', before: null };
       }
-      if (keep.has('track')) params.track = before.track;
-      if (keep.has('host')) params.host = before.host;
-      if (keep.has('government_wide')) params.government_wide = before.government_wide;
-      const same =
-        before.title === params.title &&
-        before.type === params.type &&
-        before.held_on === params.held_on &&
-        before.track === params.track &&
-        before.host === params.host &&
-        before.government_wide === params.government_wide;
-      if (same) return { outcome: 'unchanged', before };
+      if (keepAndCompare(params, before, keep, EVENT_COLUMNS)) return { outcome: 'unchanged', before };
       updateEvent.run(params);
       return { outcome: 'updated', before };
     },
@@ -151,19 +153,7 @@ function createEventsRepo(db: Db): EventsRepo {
         insertAttendance.run(params);
         return { outcome: 'added', before: null };
       }
-      if (keep.has('registered')) params.registered = before.registered;
-      if (keep.has('attended')) params.attended = before.attended;
-      if (keep.has('satisfaction')) params.satisfaction = before.satisfaction;
-      if (keep.has('nps')) params.nps = before.nps;
-      if (keep.has('comment')) params.comment = before.comment;
-      const same =
-        before.member_id === params.member_id &&
-        before.registered === params.registered &&
-        before.attended === params.attended &&
-        before.satisfaction === params.satisfaction &&
-        before.nps === params.nps &&
-        before.comment === params.comment;
-      if (same) return { outcome: 'unchanged', before };
+      if (keepAndCompare(params, before, keep, ATTENDANCE_COLUMNS)) return { outcome: 'unchanged', before };
       updateAttendance.run(params);
       return { outcome: 'updated', before };
     },

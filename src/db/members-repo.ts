@@ -82,6 +82,22 @@ export interface NewMember {
   readonly joined_on: string;
 }
 
+/** The row to insert for a validated roster record (import and `members add` alike). */
+export function newMemberFrom(r: RosterRecord, agencyId: number | null, joinedOn: string): NewMember {
+  return {
+    email: r.email,
+    domain: r.domain,
+    agencyId,
+    first_name: r.first_name,
+    last_name: r.last_name,
+    reported_agency: r.reported_agency,
+    member_type: r.member_type ?? r.defaultType,
+    job_title: r.job_title,
+    role_track: r.role_track,
+    joined_on: joinedOn,
+  };
+}
+
 /** Inserts a member and returns its id, or 0 when the email is already a member. */
 export function insertMember(db: Db, m: NewMember, nowIso: string, batchId: number | null): number {
   const info = stmts(db).insert.run(
@@ -176,23 +192,7 @@ export function createRosterApplier(
     apply(r) {
       if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
       const joined = r.joined_on ?? o.today;
-      const id = insertMember(
-        db,
-        {
-          email: r.email,
-          domain: r.domain,
-          agencyId: o.resolver.resolve(r.domain),
-          first_name: r.first_name,
-          last_name: r.last_name,
-          reported_agency: r.reported_agency,
-          member_type: r.member_type ?? r.defaultType,
-          job_title: r.job_title,
-          role_track: r.role_track,
-          joined_on: joined,
-        },
-        o.nowIso,
-        o.batchId,
-      );
+      const id = insertMember(db, newMemberFrom(r, o.resolver.resolve(r.domain), joined), o.nowIso, o.batchId);
       if (id !== 0) {
         if (r.working_groups !== null) for (const g of r.working_groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source, batchId: o.batchId });
         if (r.practice_areas !== null) for (const g of r.practice_areas) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source, batchId: o.batchId });

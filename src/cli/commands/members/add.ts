@@ -7,7 +7,7 @@ import { isRowError, resolveRosterLayout, validateRosterRow, type GroupInfo, typ
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
-import { findMemberByEmail, insertMember, writeMember } from '../../../db/members-repo.js';
+import { findMemberByEmail, insertMember, newMemberFrom, writeMember } from '../../../db/members-repo.js';
 import type { Db } from '../../../db/open.js';
 
 /** Member fields settable from flags (the roster's fields, same validation as an import). */
@@ -101,23 +101,7 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
         return { id: existing.id, email: r.email, status: 'reactivated' };
       }
       const joined = r.joined_on ?? today;
-      const id = insertMember(
-        db,
-        {
-          email: r.email,
-          domain: r.domain,
-          agencyId: createAgencyResolver(db).resolve(r.domain),
-          first_name: r.first_name,
-          last_name: r.last_name,
-          reported_agency: r.reported_agency,
-          member_type: r.member_type ?? r.defaultType,
-          job_title: r.job_title,
-          role_track: r.role_track,
-          joined_on: joined,
-        },
-        now.toISOString(),
-        null,
-      );
+      const id = insertMember(db, newMemberFrom(r, createAgencyResolver(db).resolve(r.domain), joined), now.toISOString(), null);
       for (const g of groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source: 'manual', batchId: null });
       return { id, email: r.email, status: 'added' };
     })
