@@ -3,8 +3,12 @@ import type { Db } from './open.js';
 /**
  * The SQL behind every report figure (SPEC §8). A member counts at date D when
  * joined_on <= D and (left_on IS NULL OR left_on > D); dates are ISO text, so text comparison
- * is date comparison. Each query is a single pass that returns small aggregates; the builders
- * in src/report/ do the rest.
+ * is date comparison. Each query returns small aggregates; the builders in src/report/ do the rest.
+ *
+ * Two implementations return the same figures: ROLLUP_QUERIES read the fiscal-year rollup
+ * tables that migration 009's triggers keep exact (a few thousand rows for the membership and
+ * group figures), and REFERENCE_QUERIES scan the base tables. The report runs the first; the
+ * tests check it against the second after random writes.
  */
 
 /** Membership figures of one (agency, member type) cell; agency_id null = no agency known. */
@@ -61,12 +65,109 @@ export function tuneForReports(db: Db): void {
   db.pragma('cache_size = -65536');
 }
 
-/** The dates one membership query needs: the day before the FY, its first and last day. */
+/** One fiscal year's parameters: its number, the day before it, its first and last day. */
 export interface FyDates {
+  readonly fy: number;
   readonly before: string;
   readonly start: string;
   readonly end: string;
 }
+
+/** Every query one report section needs, for one FY. */
+export interface ReportQueries {
+  memberCells(db: Db, d: FyDates): MemberCell[];
+  agenciesWithMembers(db: Db): AgencyInfo[];
+  groupCells(db: Db, d: FyDates): GroupCell[];
+  eventCells(db: Db, d: FyDates): EventCell[];
+  attendeeTotals(db: Db, d: FyDates): AttendeeTotals;
+}
+
+interface EventRow {
+  id: string;
+  title: string;
+  type: string;
+  held_on: string;
+  track: string | null;
+  government_wide: number;
+  registrations: number;
+  attendances: number;
+  [k: string]: unknown;
+}
+
+const S_KEYS = [1, 2, 3, 4, 5];
+const N_KEYS = Array.from({ length: 11 }, (_, s) => s);
+
+function toEventCell(r: EventRow): EventCell {
+  return {
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    held_on: r.held_on,
+    track: r.track,
+    government_wide: r.government_wide,
+    registrations: r.registrations,
+    attendances: r.attendances,
+    s: S_KEYS.map((s) => r[`s${s}`] as number),
+    n: N_KEYS.map((s) => r[`n${s}`] as number),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollups (migration 009). A member is counted at the end of FY N when joined_fy <= N and
+// (left_fy = 0 or left_fy > N): dates compare as text, and a date is after N-09-30 exactly
+// when its FY is after N. at_start of N is the count at the end of N - 1.
+
+const ROLLUP_MEMBER_CELLS_SQL = `SELECT nullif(agency_id, 0) AS agency_id, member_type,
+         sum(CASE WHEN joined_fy < :fy AND (left_fy = 0 OR left_fy >= :fy) THEN n ELSE 0 END) AS at_start,
+         sum(CASE WHEN joined_fy = :fy THEN n ELSE 0 END) AS joined,
+         sum(CASE WHEN left_fy = :fy THEN n ELSE 0 END) AS "left",
+         sum(CASE WHEN left_fy = 0 OR left_fy > :fy THEN n ELSE 0 END) AS at_end
+       FROM member_fy
+       WHERE joined_fy <= :fy
+       GROUP BY agency_id, member_type`;
+
+const ROLLUP_AGENCIES_SQL = `SELECT id, name, organization, level FROM agencies WHERE id IN (SELECT agency_id FROM member_fy)`;
+
+/**
+ * group_fy holds, per group, assignments by the FY range [from_fy, to_fy) at whose ends both
+ * the assignment and its member are active (to_fy 0 = open); group_join one row per group,
+ * FY and member whose assignment began in that FY.
+ */
+const ROLLUP_GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
+         coalesce(x.members_at_end, 0) AS members_at_end,
+         coalesce(j.joined_in_fy, 0) AS joined_in_fy
+       FROM groups g
+       LEFT JOIN (
+         SELECT group_id, sum(n) AS members_at_end FROM group_fy
+         WHERE from_fy <= :fy AND (to_fy = 0 OR to_fy > :fy)
+         GROUP BY group_id
+       ) x ON x.group_id = g.id
+       LEFT JOIN (
+         SELECT group_id, count(*) AS joined_in_fy FROM group_join WHERE fy = :fy GROUP BY group_id
+       ) j ON j.group_id = g.id
+       WHERE g.archived_on IS NULL OR g.archived_on >= :start
+       ORDER BY g.kind DESC, g.id`;
+
+const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
+         ${['registrations', 'attendances', ...S_KEYS.map((s) => `s${s}`), ...N_KEYS.map((s) => `n${s}`)].map((c) => `coalesce(s.${c}, 0) AS ${c}`).join(', ')}
+       FROM events e LEFT JOIN event_stats s ON s.event_id = e.id
+       WHERE e.fiscal_year = :fy
+       ORDER BY e.held_on, e.id`;
+
+const ROLLUP_ATTENDEES_SQL = `SELECT (SELECT count(*) FROM attendee_fy WHERE fy = :fy) AS unique_attendees,
+         (SELECT count(*) FROM member_attendee_fy WHERE fy = :fy) AS unique_member_attendees`;
+
+/** The report's queries: the rollup tables of migration 009. */
+export const ROLLUP_QUERIES: ReportQueries = {
+  memberCells: (db, d) => db.prepare(ROLLUP_MEMBER_CELLS_SQL).all({ fy: d.fy }) as MemberCell[],
+  agenciesWithMembers: (db) => db.prepare(ROLLUP_AGENCIES_SQL).all() as AgencyInfo[],
+  groupCells: (db, d) => db.prepare(ROLLUP_GROUP_CELLS_SQL).all({ fy: d.fy, start: d.start }) as GroupCell[],
+  eventCells: (db, d) => (db.prepare(ROLLUP_EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
+  attendeeTotals: (db, d) => db.prepare(ROLLUP_ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reference: the same figures from the base tables (the tests' oracle for the rollups).
 
 const COUNTED = (d: string) => `(joined_on <= ${d} AND (left_on IS NULL OR left_on > ${d}))`;
 
@@ -84,17 +185,9 @@ const MEMBER_CELLS_SQL = `SELECT agency_id, member_type,
        WHERE joined_on <= :end
        GROUP BY agency_id, member_type`;
 
-export function memberCells(db: Db, d: FyDates): MemberCell[] {
-  return db.prepare(MEMBER_CELLS_SQL).all(d) as MemberCell[];
-}
-
 /** Every agency of the directory that has members (small: one row per agency). */
 const AGENCIES_SQL = `SELECT id, name, organization, level FROM agencies
        WHERE id IN (SELECT DISTINCT agency_id FROM members WHERE agency_id IS NOT NULL)`;
-
-export function agenciesWithMembers(db: Db): AgencyInfo[] {
-  return db.prepare(AGENCIES_SQL).all() as AgencyInfo[];
-}
 
 /**
  * Per group: members assigned on the FY's last day who are themselves counted then, and
@@ -121,24 +214,8 @@ const GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
        WHERE g.archived_on IS NULL OR g.archived_on >= :start
        ORDER BY g.kind DESC, g.id`;
 
-export function groupCells(db: Db, d: FyDates): GroupCell[] {
-  return db.prepare(GROUP_CELLS_SQL).all(d) as GroupCell[];
-}
-
-interface EventRow {
-  id: string;
-  title: string;
-  type: string;
-  held_on: string;
-  track: string | null;
-  government_wide: number;
-  registrations: number;
-  attendances: number;
-  [k: string]: unknown;
-}
-
-const S_COLS = [1, 2, 3, 4, 5].map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 END) AS s${s}`).join(',\n         ');
-const N_COLS = Array.from({ length: 11 }, (_, s) => `count(CASE WHEN a.nps = ${s} THEN 1 END) AS n${s}`).join(',\n         ');
+const S_COLS = S_KEYS.map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 END) AS s${s}`).join(',\n         ');
+const N_COLS = N_KEYS.map((s) => `count(CASE WHEN a.nps = ${s} THEN 1 END) AS n${s}`).join(',\n         ');
 
 /** Events held in the FY with their registration, attendance and score counts. */
 const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
@@ -147,41 +224,35 @@ const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.gov
          ${S_COLS},
          ${N_COLS}
        FROM events e LEFT JOIN attendance a ON a.event_id = e.id
-       WHERE e.fiscal_year = ?
+       WHERE e.fiscal_year = :fy
        GROUP BY e.id
        ORDER BY e.held_on, e.id`;
-
-export function eventCells(db: Db, fy: number): EventCell[] {
-  const rows = db.prepare(EVENT_CELLS_SQL).all(fy) as EventRow[];
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    type: r.type,
-    held_on: r.held_on,
-    track: r.track,
-    government_wide: r.government_wide,
-    registrations: r.registrations,
-    attendances: r.attendances,
-    s: [1, 2, 3, 4, 5].map((s) => r[`s${s}`] as number),
-    n: Array.from({ length: 11 }, (_, s) => r[`n${s}`] as number),
-  }));
-}
 
 /** Distinct people (by email) and distinct members who attended at least one FY event. */
 const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees, count(DISTINCT a.member_id) AS unique_member_attendees
        FROM events e JOIN attendance a ON a.event_id = e.id
-       WHERE e.fiscal_year = ? AND a.attended = 1`;
+       WHERE e.fiscal_year = :fy AND a.attended = 1`;
 
-export function attendeeTotals(db: Db, fy: number): AttendeeTotals {
-  return db.prepare(ATTENDEES_SQL).get(fy) as AttendeeTotals;
-}
+/** The base-table queries: slow on large databases, kept as the rollups' reference. */
+export const REFERENCE_QUERIES: ReportQueries = {
+  memberCells: (db, d) => db.prepare(MEMBER_CELLS_SQL).all({ before: d.before, start: d.start, end: d.end }) as MemberCell[],
+  agenciesWithMembers: (db) => db.prepare(AGENCIES_SQL).all() as AgencyInfo[],
+  groupCells: (db, d) => db.prepare(GROUP_CELLS_SQL).all({ start: d.start, end: d.end }) as GroupCell[],
+  eventCells: (db, d) => (db.prepare(EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
+  attendeeTotals: (db, d) => db.prepare(ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
+};
 
 /**
- * The statements one FY's annual report runs, with the parameters written in as literals, so
- * that the benchmark can time exactly the same SQL in the sqlite3 command-line shell.
+ * The statements one FY's annual report runs (the rollup queries, or with `reference` the
+ * base-table ones), with the parameters written in as literals, so that the benchmark can time
+ * exactly the same SQL in the sqlite3 command-line shell.
  */
-export function reportStatements(d: FyDates, fy: number): string[] {
+export function reportStatements(d: FyDates, reference = false): string[] {
   const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const named = (sql: string) => sql.replace(/:(before|start|end)\b/g, (_m, k: keyof FyDates) => lit(d[k]));
-  return [named(MEMBER_CELLS_SQL), AGENCIES_SQL, named(GROUP_CELLS_SQL), EVENT_CELLS_SQL.replace('?', String(fy)), ATTENDEES_SQL.replace('?', String(fy))];
+  const bind = (sql: string) =>
+    sql.replace(/:(fy|before|start|end)\b/g, (_m, k: keyof FyDates) => (k === 'fy' ? String(d.fy) : lit(d[k])));
+  const sqls = reference
+    ? [MEMBER_CELLS_SQL, AGENCIES_SQL, GROUP_CELLS_SQL, EVENT_CELLS_SQL, ATTENDEES_SQL]
+    : [ROLLUP_MEMBER_CELLS_SQL, ROLLUP_AGENCIES_SQL, ROLLUP_GROUP_CELLS_SQL, ROLLUP_EVENT_CELLS_SQL, ROLLUP_ATTENDEES_SQL];
+  return sqls.map(bind);
 }
