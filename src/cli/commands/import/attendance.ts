@@ -1,12 +1,10 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
 import { runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
-import { addCommonImportFlags, layoutOf, toPipelineOptions, type CommonImportFlags } from './events.js';
+import { layoutOf } from './events.js';
 
 export interface ImportAttendanceOptions {
   readonly pipeline: PipelineOptions;
@@ -85,21 +83,4 @@ export function attendanceImportHandler(ctx: CliContext, maps: readonly string[]
 
 export async function runImportAttendance(opts: ImportAttendanceOptions, ctx: CliContext): Promise<ImportResult> {
   return runImportPipeline(ctx, opts.pipeline, attendanceImportHandler(ctx, opts.maps, opts.eventId));
-}
-
-export function registerImportAttendance(parent: Command, ctx: CliContext): Command {
-  const cmd = addCommonImportFlags(
-    parent
-      .command('attendance')
-      .description('import registrations, attendance and satisfaction (event_id, email, registered, attended, satisfaction, nps, comment)')
-      .argument('<file>', 'the CSV file, or - for standard input')
-      .option('--event <id>', 'the event of every row (the file may then omit the event_id column)'),
-  ).action(async (file: string, f: CommonImportFlags & { event?: string }) => {
-    const eventId = f.event?.trim();
-    if (eventId === '') throw new UsageError('--event needs an event id', 'e.g. --event 2023-09-CM');
-    const maps = f.map ?? [];
-    const recorded = { ...(eventId !== undefined ? { event: eventId } : {}), ...(maps.length > 0 ? { map: maps } : {}) };
-    await runImportAttendance({ pipeline: toPipelineOptions(file, f, recorded), maps, eventId }, ctx);
-  });
-  return withExamples(cmd, 'aicop import attendance attendance-fy2023.csv', 'aicop import attendance --event 2023-09-CM survey.csv');
 }

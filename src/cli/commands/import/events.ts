@@ -1,37 +1,11 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFields, resolveLayout, validateEventRow, type EventField, type Layout } from '../../../core/events.js';
 import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
+import type { CommonImportFlags } from './flags.js';
 import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
-
-/** The flags every events/attendance import shares with the roster import. */
-export interface CommonImportFlags {
-  encoding?: string;
-  delimiter?: string;
-  dryRun: boolean;
-  strict: boolean;
-  maxRejectRate: string;
-  rejects?: string;
-  force: boolean;
-  map?: string[];
-}
-
-/** Adds the shared import flags (same names and meaning as `import members`). */
-export function addCommonImportFlags(cmd: Command): Command {
-  return cmd
-    .option('--encoding <name>', 'the file encoding (default: detected: UTF-8, UTF-16 with BOM, else Windows-1252)')
-    .option('--delimiter <char>', 'the field delimiter (default: sniffed among , ; tab |)')
-    .option('--map <Header=field>', 'map a column header to a field (repeatable; field "ignore" skips it)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--dry-run', 'do everything but commit, and print the same summary', false)
-    .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
-    .option('--max-reject-rate <pct>', 'when more than this % of rows are rejected, apply nothing (exit 4)', '100')
-    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input)')
-    .option('--force', 'import a file again even if the same file (sha256) was imported before', false);
-}
 
 /** Maps the shared flags to pipeline options. */
 export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: Readonly<Record<string, unknown>>): PipelineOptions {
@@ -109,17 +83,4 @@ export function eventsImportHandler(ctx: CliContext, maps: readonly string[]): I
 
 export async function runImportEvents(opts: ImportEventsOptions, ctx: CliContext): Promise<ImportResult> {
   return runImportPipeline(ctx, opts.pipeline, eventsImportHandler(ctx, opts.maps));
-}
-
-export function registerImportEvents(parent: Command, ctx: CliContext): Command {
-  const cmd = addCommonImportFlags(
-    parent
-      .command('events')
-      .description('import events (id, title, type, held_on, track, host, government_wide) from CSV; re-imported ids are updated')
-      .argument('<file>', 'the CSV file, or - for standard input'),
-  ).action(async (file: string, f: CommonImportFlags) => {
-    const maps = f.map ?? [];
-    await runImportEvents({ pipeline: toPipelineOptions(file, f, maps.length > 0 ? { map: maps } : {}), maps }, ctx);
-  });
-  return withExamples(cmd, 'aicop import events events-fy2023.csv', 'aicop import events --dry-run --strict events.csv');
 }

@@ -1,10 +1,73 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { registerImportMembers } from './members.js';
-import { registerImportEvents } from './events.js';
-import { registerImportAttendance } from './attendance.js';
+import { UsageError } from '../../errors.js';
+import { withExamples } from '../../help.js';
+import { addCommonImportFlags, type CommonImportFlags } from './flags.js';
+import type { RawFlags as ImportMembersFlags } from './members.js';
 
-// One import and one register line per kind (events.ts and attendance.ts plug in here).
+// Registration only: each kind's run code is imported when it runs, to keep start-up quick.
+
+function registerImportMembers(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('members')
+    .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
+    .argument('<file>', 'the CSV file, or - for standard input')
+    .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
+    .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false)
+    .option('--force', 'import even if a file with the same sha256 was already imported', false)
+    .option('--dry-run', 'do everything but commit; print the same summary', false)
+    .option('--strict', 'any rejected row fails the import (exit 4, nothing changed)', false)
+    .option('--max-reject-rate <pct>', 'apply nothing (exit 4) when more than this percentage of rows is rejected', '100')
+    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
+    .option('--map <Header=field>', 'map a column to a field (repeatable), e.g. --map "Courriel=email"', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
+    .option('--encoding <name>', 'input encoding (default: detected: UTF-8/UTF-16 with BOM, UTF-8, else windows-1252)')
+    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
+    .action(async (file: string, flags: ImportMembersFlags) => {
+      const { importMembersOptions, runImportMembers } = await import('./members.js');
+      await runImportMembers(importMembersOptions(file, flags), ctx);
+    });
+  return withExamples(
+    cmd,
+    'aicop import members roster.csv',
+    'aicop import members export.csv --map "Courriel=email" --on-duplicate fill --dry-run',
+    'cat roster.csv | aicop import members - --sync --yes',
+  );
+}
+
+function registerImportEvents(parent: Command, ctx: CliContext): Command {
+  const cmd = addCommonImportFlags(
+    parent
+      .command('events')
+      .description('import events (id, title, type, held_on, track, host, government_wide) from CSV; re-imported ids are updated')
+      .argument('<file>', 'the CSV file, or - for standard input'),
+  ).action(async (file: string, f: CommonImportFlags) => {
+    const { runImportEvents, toPipelineOptions } = await import('./events.js');
+    const maps = f.map ?? [];
+    await runImportEvents({ pipeline: toPipelineOptions(file, f, maps.length > 0 ? { map: maps } : {}), maps }, ctx);
+  });
+  return withExamples(cmd, 'aicop import events events-fy2023.csv', 'aicop import events --dry-run --strict events.csv');
+}
+
+function registerImportAttendance(parent: Command, ctx: CliContext): Command {
+  const cmd = addCommonImportFlags(
+    parent
+      .command('attendance')
+      .description('import registrations, attendance and satisfaction (event_id, email, registered, attended, satisfaction, nps, comment)')
+      .argument('<file>', 'the CSV file, or - for standard input')
+      .option('--event <id>', 'the event of every row (the file may then omit the event_id column)'),
+  ).action(async (file: string, f: CommonImportFlags & { event?: string }) => {
+    const eventId = f.event?.trim();
+    if (eventId === '') throw new UsageError('--event needs an event id', 'e.g. --event 2023-09-CM');
+    const [{ runImportAttendance }, { toPipelineOptions }] = await Promise.all([import('./attendance.js'), import('./events.js')]);
+    const maps = f.map ?? [];
+    const recorded = { ...(eventId !== undefined ? { event: eventId } : {}), ...(maps.length > 0 ? { map: maps } : {}) };
+    await runImportAttendance({ pipeline: toPipelineOptions(file, f, recorded), maps, eventId }, ctx);
+  });
+  return withExamples(cmd, 'aicop import attendance attendance-fy2023.csv', 'aicop import attendance --event 2023-09-CM survey.csv');
+}
+
+// One register function and one line per kind.
 export function registerImport(program: Command, ctx: CliContext): Command {
   const noun = program.command('import').description('import members, events or attendance from CSV');
   registerImportMembers(noun, ctx);

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { InputError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../atomic.js';
 import type { CsvFile } from '../../../csv/read.js';
@@ -190,7 +188,8 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
   );
 }
 
-interface RawFlags {
+/** The flags of `import members` as commander parses them. */
+export interface RawFlags {
   onDuplicate: string;
   sync: boolean;
   force: boolean;
@@ -230,31 +229,4 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
     encoding: f.encoding,
     delimiter: f.delimiter,
   };
-}
-
-export function registerImportMembers(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('members')
-    .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
-    .argument('<file>', 'the CSV file, or - for standard input')
-    .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
-    .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false)
-    .option('--force', 'import even if a file with the same sha256 was already imported', false)
-    .option('--dry-run', 'do everything but commit; print the same summary', false)
-    .option('--strict', 'any rejected row fails the import (exit 4, nothing changed)', false)
-    .option('--max-reject-rate <pct>', 'apply nothing (exit 4) when more than this percentage of rows is rejected', '100')
-    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
-    .option('--map <Header=field>', 'map a column to a field (repeatable), e.g. --map "Courriel=email"', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
-    .option('--encoding <name>', 'input encoding (default: detected: UTF-8/UTF-16 with BOM, UTF-8, else windows-1252)')
-    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
-    .action(async (file: string, flags: RawFlags) => {
-      await runImportMembers(importMembersOptions(file, flags), ctx);
-    });
-  return withExamples(
-    cmd,
-    'aicop import members roster.csv',
-    'aicop import members export.csv --map "Courriel=email" --on-duplicate fill --dry-run',
-    'cat roster.csv | aicop import members - --sync --yes',
-  );
 }
