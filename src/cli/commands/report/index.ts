@@ -1,16 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
 import { withExamples } from '../../help.js';
-import { parseFyArg } from '../../../core/fiscal-year.js';
-import type { AgencyGrouping, ReportKind } from '../../../report/model.js';
-import { formatsOf, pipedDefaultOf, runReport, type ReportOptions } from './run.js';
+import type { ReportKind } from '../../../report/model.js';
+import type { RawReportFlags } from './flags.js';
+import { formatsOf, pipedDefaultOf } from './formats.js';
 
-interface RawFlags {
-  fy?: string;
-  compare?: boolean;
-  by?: string;
-}
+// Registration only: the report code (report/run.ts and src/report/) is imported when a report
+// runs, to keep start-up quick.
 
 const DESCRIPTIONS: Readonly<Record<ReportKind, string>> = {
   membership: 'members at the start and end of a fiscal year, joined, left, growth, by member type and level',
@@ -20,26 +16,6 @@ const DESCRIPTIONS: Readonly<Record<ReportKind, string>> = {
   annual: 'the annual report: membership, agencies, groups and events in one document (html with charts)',
 };
 
-/** Maps flags to typed options; bad or missing values are usage errors (exit 2). */
-export function parseReportFlags(kind: ReportKind, flags: RawFlags, now: Date): ReportOptions {
-  if (flags.fy === undefined) {
-    throw new UsageError(`report ${kind} needs --fy`, 'pass --fy 2023 (or FY2023), --fy current or --fy previous');
-  }
-  let fy: number;
-  try {
-    fy = parseFyArg(flags.fy, now);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  let by: AgencyGrouping = 'agency';
-  if (flags.by !== undefined) {
-    if (kind !== 'agencies' && kind !== 'annual') throw new UsageError(`--by applies to report agencies and report annual, not report ${kind}`);
-    if (flags.by !== 'agency' && flags.by !== 'organization') throw new UsageError(`--by ${JSON.stringify(flags.by)} is not a grouping`, 'use --by agency or --by organization');
-    by = flags.by;
-  }
-  return { kind, fy, compare: flags.compare === true, by };
-}
-
 function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
   const cmd = noun
     .command(kind)
@@ -48,7 +24,8 @@ function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
     .option('--compare', 'add the previous fiscal year');
   if (kind === 'agencies' || kind === 'annual') cmd.addOption(new Option('--by <grouping>', 'agency or organization').choices(['agency', 'organization']));
   cmd.addHelpText('after', `\nFormats: ${formatsOf(kind).join(', ')} (--format; default table on a terminal, ${pipedDefaultOf(kind)} when piped or written with -o unless the -o extension names one).`);
-  cmd.action(async (flags: RawFlags) => {
+  cmd.action(async (flags: RawReportFlags) => {
+    const [{ parseReportFlags }, { runReport }] = await Promise.all([import('./flags.js'), import('./run.js')]);
     await runReport(parseReportFlags(kind, flags, ctx.now()), ctx);
   });
   const examples: Record<ReportKind, string[]> = {

@@ -8,6 +8,7 @@ import { renderCsv } from '../../../report/render-csv.js';
 import { renderJson } from '../../../report/render-json.js';
 import { renderMarkdown } from '../../../report/render-md.js';
 import { renderText } from '../../../report/render-table.js';
+import { formatsOf, pipedDefaultOf } from './formats.js';
 
 export interface ReportOptions {
   readonly kind: ReportKind;
@@ -20,16 +21,6 @@ export interface ReportResult {
   readonly report: Report;
   readonly format: Format;
   readonly text: string;
-}
-
-/** Formats each report offers; annual is several tables, so no csv. */
-export function formatsOf(kind: ReportKind): readonly Format[] {
-  return kind === 'annual' ? ['table', 'json', 'md', 'html'] : ['table', 'csv', 'json', 'md', 'html'];
-}
-
-/** Piped or -o default: md for the annual document (it suits an email), csv for one table. */
-export function pipedDefaultOf(kind: ReportKind): Format {
-  return kind === 'annual' ? 'md' : 'csv';
 }
 
 const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };

@@ -1,0 +1,31 @@
+import { UsageError } from '../../errors.js';
+import { parseFyArg } from '../../../core/fiscal-year.js';
+import type { AgencyGrouping, ReportKind } from '../../../report/model.js';
+import type { ReportOptions } from './run.js';
+
+/** The flags of a report verb as commander parses them. */
+export interface RawReportFlags {
+  fy?: string;
+  compare?: boolean;
+  by?: string;
+}
+
+/** Maps flags to typed options; bad or missing values are usage errors (exit 2). */
+export function parseReportFlags(kind: ReportKind, flags: RawReportFlags, now: Date): ReportOptions {
+  if (flags.fy === undefined) {
+    throw new UsageError(`report ${kind} needs --fy`, 'pass --fy 2023 (or FY2023), --fy current or --fy previous');
+  }
+  let fy: number;
+  try {
+    fy = parseFyArg(flags.fy, now);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  let by: AgencyGrouping = 'agency';
+  if (flags.by !== undefined) {
+    if (kind !== 'agencies' && kind !== 'annual') throw new UsageError(`--by applies to report agencies and report annual, not report ${kind}`);
+    if (flags.by !== 'agency' && flags.by !== 'organization') throw new UsageError(`--by ${JSON.stringify(flags.by)} is not a grouping`, 'use --by agency or --by organization');
+    by = flags.by;
+  }
+  return { kind, fy, compare: flags.compare === true, by };
+}
