@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, dumpTables, run, spawnAicop, tempDb, writeFile, type RunResult } from './helpers.js';
+import { ROOT, dumpTables, openDb, run, spawnAicop, tempDb, writeFile, type RunResult } from './helpers.js';
 
 const available = (await run(['import', 'members', '--help'])).stdout.includes('Usage: aicop import members');
 // The spawned test needs dist/ (npm test builds first).
@@ -119,6 +119,14 @@ describe.skipIf(!available)('import members never crashes on hostile input', () 
       ? await t.run(['import', 'members', '-', '--rejects', rejects, ...extra], { stdin: bytes })
       : await t.run(['import', 'members', file, '--rejects', rejects, ...extra]);
     check(r, before, dumpTables(t.dbPath));
+    // Imports run with foreign-key enforcement off (every key comes from the import itself):
+    // whatever the input, the keys they leave must still all resolve.
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db.close();
+    }
     fs.rmSync(file, { force: true });
   }
 

@@ -142,6 +142,7 @@ export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): Imp
               return outcome === 'duplicate' ? duplicate(r.email, line) : outcome;
             },
             async finish() {
+              applier.flush();
               if (!opts.sync) {
                 dropSeenTable(db);
                 return {};
