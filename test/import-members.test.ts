@@ -355,3 +355,36 @@ describe('import members: stdin and interactive mapping', () => {
     expect((await t.run(['import', 'members', 'fr2.csv', '--mapping', 'fr.mapping.json'])).code).toBe(0);
   });
 });
+
+describe('import members: a large roster', () => {
+  it('writes every added member’s assignments, across the batched writes (40,000 rows, 70,000 assignments)', async () => {
+    const t = tempDb();
+    const lines = ['email,working groups,practice areas,joined'];
+    for (let i = 0; i < 40_000; i++) {
+      const wg = i % 4 === 0 ? '' : 'Event Planning';
+      const pa = i % 8 === 0 ? 'Generative AI;AI Security' : i % 8 === 1 ? '' : 'Generative AI';
+      lines.push(`u${i}@nasa.gov,${wg},${pa},2024-0${1 + (i % 9)}-15`);
+    }
+    writeFile(t.dir, 'big.csv', `${lines.join('\n')}\n`);
+    const r = await t.run(['import', 'members', 'big.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    const db = openDb(t.dbPath);
+    try {
+      // Event Planning: 3 of 4 rows; practice areas: 2 for i%8=0, none for i%8=1, else 1.
+      const byGroup = db
+        .prepare('SELECT g.name, count(*) AS n FROM assignments a JOIN groups g ON g.id = a.group_id GROUP BY g.name ORDER BY g.name')
+        .raw()
+        .all();
+      expect(byGroup).toEqual([['AI Security', 5000], ['Event Planning', 30000], ['Generative AI', 35000]]);
+      // Each assignment starts on its member's join date, belongs to batch 1 and is open.
+      const odd = db
+        .prepare("SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.assigned_on <> m.joined_on OR a.batch_id IS NOT 1 OR a.removed_on IS NOT NULL OR a.source <> 'import'")
+        .pluck()
+        .get();
+      expect(odd).toBe(0);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});

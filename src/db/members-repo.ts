@@ -148,11 +148,16 @@ export interface RosterApplier {
   deactivateAbsent(): number;
 }
 
+/** Pending assignments written at once (two Int32Arrays of this length: 512 KB). */
+const PENDING_MAX = 65536;
+
 /**
- * Group assignments of members added by an import, written after the last row: two integers per
- * assignment in growable typed arrays (a million-row roster needs a few MB), then inserted many
- * rows per statement, in member order, with each member's join date as the assignment's start.
- * Written one by one between member inserts, they cost about a fifth of a big import's time.
+ * Group assignments of members added by an import, written in batches of PENDING_MAX and after
+ * the last row: two integers per assignment in typed arrays, inserted 256 rows per statement,
+ * in member order, with each member's join date as the assignment's start. Written one by one
+ * between member inserts, they cost about a fifth of a big import's time. Deferring them is
+ * safe: a member this import added is never met again by it (a later row with the same email is
+ * a duplicate_in_file reject).
  */
 class PendingAssignments {
   private members: Int32Array<ArrayBuffer> = new Int32Array(1024);
@@ -165,6 +170,7 @@ class PendingAssignments {
   ) {}
 
   add(memberId: number, groupId: number): void {
+    if (this.n === PENDING_MAX) this.flush();
     if (this.n === this.members.length) {
       const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
         const b = new Int32Array(a.length * 2);
@@ -205,8 +211,6 @@ class PendingAssignments {
       this.db.prepare(sql(rest)).run(tail);
     }
     this.n = 0;
-    this.members = new Int32Array(1024);
-    this.groups = new Int32Array(1024);
   }
 }
 
