@@ -69,6 +69,24 @@ const S_COLS = [1, 2, 3, 4, 5].map((s) => `s${s}`);
 const N_COLS = Array.from({ length: 11 }, (_, s) => `n${s}`);
 
 /**
+ * What each rollup table holds, computed from the base tables: the migration fills the tables
+ * with these, and tests compare the trigger-maintained contents against them.
+ */
+export const ROLLUP_CONTENTS: Readonly<Record<string, string>> = {
+  member_fy: `SELECT ${MEMBER_KEY('members')}, count(*) FROM members GROUP BY 1, 2, 3, 4`,
+  group_fy: `SELECT ${GROUP_KEY('a', 'm.joined_fy', 'm.left_fy')}, count(*) FROM assignments a JOIN members m ON m.id = a.member_id GROUP BY 1, 2, 3`,
+  group_join: `SELECT ${FY('assigned_on')}, group_id, member_id, count(*) FROM assignments GROUP BY 1, 2, 3`,
+  event_stats: `SELECT e.id, e.fiscal_year,
+    count(CASE WHEN a.registered = 1 THEN 1 END), count(CASE WHEN a.attended = 1 THEN 1 END),
+    ${[1, 2, 3, 4, 5].map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 END)`).join(', ')},
+    ${Array.from({ length: 11 }, (_, s) => `count(CASE WHEN a.nps = ${s} THEN 1 END)`).join(', ')}
+  FROM events e LEFT JOIN attendance a ON a.event_id = e.id GROUP BY e.id`,
+  attendee_fy: `SELECT e.fiscal_year, a.email, count(*) FROM attendance a JOIN events e ON e.id = a.event_id WHERE a.attended = 1 GROUP BY 1, 2`,
+  member_attendee_fy: `SELECT e.fiscal_year, a.member_id, count(*) FROM attendance a JOIN events e ON e.id = a.event_id
+    WHERE a.attended = 1 AND a.member_id IS NOT NULL GROUP BY 1, 2`,
+};
+
+/**
  * Fiscal-year rollups for the reports (SPEC §8), kept exact by triggers on every base table
  * they summarise, so that every write path (imports, undo, members add/update/remove, agency
  * re-mapping, ON DELETE CASCADE / SET NULL) updates them without the code having to know.
@@ -139,19 +157,7 @@ CREATE TABLE member_attendee_fy (
 ) STRICT, WITHOUT ROWID;
 
 -- Existing rows.
-INSERT INTO member_fy SELECT ${MEMBER_KEY('members')}, count(*) FROM members GROUP BY 1, 2, 3, 4;
-INSERT INTO group_fy SELECT ${GROUP_KEY('a', 'm.joined_fy', 'm.left_fy')}, count(*)
-  FROM assignments a JOIN members m ON m.id = a.member_id GROUP BY 1, 2, 3;
-INSERT INTO group_join SELECT ${FY('assigned_on')}, group_id, member_id, count(*) FROM assignments GROUP BY 1, 2, 3;
-INSERT INTO event_stats SELECT e.id, e.fiscal_year,
-    count(CASE WHEN a.registered = 1 THEN 1 END), count(CASE WHEN a.attended = 1 THEN 1 END),
-    ${[1, 2, 3, 4, 5].map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 END)`).join(', ')},
-    ${Array.from({ length: 11 }, (_, s) => `count(CASE WHEN a.nps = ${s} THEN 1 END)`).join(', ')}
-  FROM events e LEFT JOIN attendance a ON a.event_id = e.id GROUP BY e.id;
-INSERT INTO attendee_fy SELECT e.fiscal_year, a.email, count(*) FROM attendance a JOIN events e ON e.id = a.event_id
-  WHERE a.attended = 1 GROUP BY 1, 2;
-INSERT INTO member_attendee_fy SELECT e.fiscal_year, a.member_id, count(*) FROM attendance a JOIN events e ON e.id = a.event_id
-  WHERE a.attended = 1 AND a.member_id IS NOT NULL GROUP BY 1, 2;
+${Object.entries(ROLLUP_CONTENTS).map(([table, select]) => `INSERT INTO ${table} ${select};`).join('\n')}
 
 -- Members.
 CREATE TRIGGER members_report_ai AFTER INSERT ON members BEGIN
