@@ -109,7 +109,8 @@ const op = fc.oneof(
   { arbitrary: attendance, weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), what: fc.constantFrom('event', 'agency', 'member'), pick: fc.nat() }), weight: 1 },
 );
-type Op = (typeof op extends fc.Arbitrary<infer T> ? T : never) | (typeof start extends fc.Arbitrary<infer T> ? T[number] : never);
+type Start = typeof start extends fc.Arbitrary<infer T> ? T : never;
+type Op = (typeof op extends fc.Arbitrary<infer T> ? T : never) | Start[number];
 
 const yn = (b: boolean) => (b ? 'yes' : 'no');
 
