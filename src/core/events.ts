@@ -7,9 +7,9 @@ import { checkEmail } from './email.js';
 import type { RejectReason } from './reasons.js';
 import { parseDate } from './dates.js';
 import { assignColumns, normalizeHeader } from './roster.js';
+import { EVENT_TYPES, type EventType } from './event-types.js';
 
-export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 
 export const TRACKS = ['Acquisition', 'Leadership', 'Technical'] as const;
 export type Track = (typeof TRACKS)[number];
