@@ -1,8 +1,6 @@
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Db } from '../db/open.js';
-import { openDatabase } from '../db/open.js';
 import { resolveDbPath } from '../db/path.js';
 import { UsageError } from './errors.js';
 import type { Prompter } from './prompter.js';
@@ -18,6 +16,27 @@ export interface GlobalOptions {
   readonly wait: number;
   readonly verbose: boolean;
 }
+
+/** The styles aicop applies: chalk's when colour is on, the text unchanged when it is off. */
+export interface Colors {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  cyan(text: string): string;
+}
+
+const same = (text: string): string => text;
+/** What chalk at level 0 does: every style returns its text as is. */
+const PLAIN: Colors = { bold: same, dim: same, red: same, yellow: same, green: same, cyan: same };
+
+type OpenDatabase = typeof import('../db/open.js').openDatabase;
+
+// Start-up time: the database layer and chalk are imported by prepare(), before a command runs,
+// so that --help, --version and a mistyped command never load them (SPEC's start-up target).
+let openDatabaseFn: OpenDatabase | undefined;
+let ChalkClass: typeof import('chalk').Chalk | undefined;
 
 export const DEFAULT_GLOBALS: GlobalOptions = { quiet: false, color: true, yes: false, wait: 10, verbose: false };
 
@@ -81,9 +100,27 @@ export class CliContext {
     return resolveDbPath(this.globals.db, this.env, this.home, this.cwd);
   }
 
+  /**
+   * Loads what a running command may need synchronously: the database layer, and chalk when a
+   * stream will be coloured. main() calls it before every command's action and before an error
+   * message; it is cheap after the first call.
+   */
+  async prepare(): Promise<void> {
+    openDatabaseFn ??= (await import('../db/open.js')).openDatabase;
+    await this.prepareColor();
+  }
+
+  /** Loads chalk only when --no-color, NO_COLOR, FORCE_COLOR and TTY state leave colour on. */
+  async prepareColor(): Promise<void> {
+    if (ChalkClass === undefined && (this.colorLevel(this.stdoutIsTTY) > 0 || this.colorLevel(this.stderrIsTTY) > 0)) {
+      ChalkClass = (await import('chalk')).Chalk;
+    }
+  }
+
   /** Opens, creates and migrates the database on first call; later calls reuse it. */
   db(): Db {
-    this.database ??= openDatabase(this.dbPath(), { waitSeconds: this.globals.wait, create: true, migrate: true });
+    if (openDatabaseFn === undefined) throw new Error('ctx.db() called before ctx.prepare()');
+    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: true, migrate: true });
     return this.database;
   }
 
@@ -98,8 +135,10 @@ export class CliContext {
   }
 
   /** Colour for a stream, honouring --no-color, NO_COLOR, FORCE_COLOR and TTY state. */
-  colorFor(stream: 'stdout' | 'stderr'): ChalkInstance {
-    return new Chalk({ level: this.colorLevel(stream === 'stdout' ? this.stdoutIsTTY : this.stderrIsTTY) });
+  colorFor(stream: 'stdout' | 'stderr'): Colors {
+    const level = this.colorLevel(stream === 'stdout' ? this.stdoutIsTTY : this.stderrIsTTY);
+    // Without prepare() (a context used outside main) there is no chalk: plain text, never a crash.
+    return level === 0 || ChalkClass === undefined ? PLAIN : new ChalkClass({ level });
   }
 
   private colorLevel(isTTY: boolean): 0 | 1 | 2 | 3 {

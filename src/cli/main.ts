@@ -37,7 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
-  program.hook('preAction', () => {
+  program.hook('preAction', async () => {
     const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean }>();
     const globals: GlobalOptions = {
       ...(o.db !== undefined ? { db: o.db } : {}),
@@ -50,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
       verbose: o.verbose,
     };
     ctx.globals = globals;
+    await ctx.prepare();
   });
 
   registerCommands(program, ctx);
@@ -67,6 +68,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (err) {
+    await ctx.prepareColor();
     return reportError(err, ctx, argv);
   } finally {
     ctx.close();
