@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { withExamples } from '../help.js';
 import { schemaVersion } from '../../db/open.js';
 import { countGroups } from '../../db/groups-repo.js';
 import { countAgencies } from '../../db/agencies-repo.js';
@@ -19,14 +17,4 @@ export function runInit(ctx: CliContext): InitResult {
   ctx.stdout.write(`${result.path}\n`);
   ctx.info(`database ready: schema version ${result.schemaVersion}, ${result.groups} groups, ${result.agencies} agencies`);
   return result;
-}
-
-export function registerInit(program: Command, ctx: CliContext): Command {
-  const cmd = program
-    .command('init')
-    .description('create and migrate the database, seed groups and the built-in agency directory; prints its path')
-    .action(() => {
-      runInit(ctx);
-    });
-  return withExamples(cmd, 'aicop init', 'aicop --db ./cop.db init');
 }

@@ -1,8 +1,6 @@
-import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../../core/agency-match.js';
+import type { AgencyLevel } from '../../../core/agency-match.js';
 import { isValidDomain } from '../../../core/email.js';
 import { remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
 
@@ -36,20 +34,4 @@ export function runAgenciesAdd(opts: AgenciesAddOptions, ctx: CliContext): Agenc
   const verb = result.added > 0 ? 'added' : result.updated > 0 ? 'updated' : 'unchanged';
   ctx.info(`${verb}: ${opts.domain} → ${opts.name}${opts.organization ? ` (${opts.organization})` : ''}, ${opts.level}; ${result.remapped} member${result.remapped === 1 ? '' : 's'} remapped`);
   return result;
-}
-
-export function registerAgenciesAdd(noun: Command, ctx: CliContext): void {
-  withExamples(
-    noun
-      .command('add')
-      .description('add a domain to the directory (its subdomains follow), then re-resolve members')
-      .requiredOption('--domain <domain>', 'the domain, e.g. nih.gov')
-      .requiredOption('--name <name>', 'the agency name')
-      .option('--organization <org>', 'the parent organization')
-      .addOption(new Option('--level <level>', 'the level').choices(AGENCY_LEVELS).makeOptionMandatory())
-      .action((o: { domain: string; name: string; organization?: string; level: AgencyLevel }) => {
-        runAgenciesAdd(parseAgenciesAdd(o), ctx);
-      }),
-    'aicop agencies add --domain dshs.texas.gov --name "Department of State Health Services" --organization "State of Texas" --level state',
-  );
 }

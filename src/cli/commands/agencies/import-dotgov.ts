@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { InputError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { parseDotgov } from '../../../core/dotgov.js';
 import { createDecoder, detectBom } from '../../../csv/encoding.js';
 import { remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
@@ -65,17 +63,4 @@ export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): Imp
   );
   if (result.skipped > 0) ctx.exitCode = 3;
   return result;
-}
-
-export function registerImportDotgov(noun: Command, ctx: CliContext): void {
-  withExamples(
-    noun
-      .command('import-dotgov')
-      .description("load CISA's .gov registry CSV (current-full.csv) into the agency directory")
-      .argument('<file>', 'the registry CSV')
-      .action((file: string) => {
-        runImportDotgov({ file }, ctx);
-      }),
-    'curl -sO https://raw.githubusercontent.com/cisagov/dotgov-data/main/current-full.csv && aicop agencies import-dotgov current-full.csv',
-  );
 }

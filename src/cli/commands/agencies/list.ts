@@ -1,9 +1,7 @@
-import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../../core/agency-match.js';
+import type { AgencyLevel } from '../../../core/agency-match.js';
 import { listAgencies, listUnmapped, type AgencyListRow, type UnmappedRow } from '../../../db/agencies-repo.js';
 
 export interface AgenciesListOptions {
@@ -49,28 +47,4 @@ export function runAgenciesUnmapped(ctx: CliContext): UnmappedRow[] {
   else emit(ctx, renderTable(ctx, rows, UNMAPPED_COLUMNS as readonly Column<UnmappedRow>[]));
   if (rows.length > 0) ctx.info(`${rows.length} unmapped domain${rows.length === 1 ? '' : 's'}; map one with: aicop agencies add --domain <d> --name <n> --level <l>`);
   return rows;
-}
-
-export function registerAgenciesList(noun: Command, ctx: CliContext): void {
-  withExamples(
-    noun
-      .command('list')
-      .description('list directory agencies with their domain and active-member counts')
-      .addOption(new Option('--level <level>', 'only this level').choices(AGENCY_LEVELS))
-      .option('--search <text>', 'only agencies whose name, organization or a domain contains this text')
-      .action((o: { level?: AgencyLevel; search?: string }) => {
-        runAgenciesList({ ...(o.level ? { level: o.level } : {}), ...(o.search ? { search: o.search } : {}) }, ctx);
-      }),
-    'aicop agencies list --level federal',
-    'aicop agencies list --search health --format json',
-  );
-  withExamples(
-    noun
-      .command('unmapped')
-      .description('list member domains no directory entry covers, with member counts (most first)')
-      .action(() => {
-        runAgenciesUnmapped(ctx);
-      }),
-    'aicop agencies unmapped',
-  );
 }

@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { openResultSink, renderTable, resolveFormat, type Column } from '../../output.js';
 import { neutraliseFormula } from '../../../csv/write.js';
 import { checkEmail, type DomainRules } from '../../../core/email.js';
@@ -179,15 +177,4 @@ export function parseDomainsCheck(emails: readonly string[]): DomainsCheckOption
     return { emails: [], stdin: true };
   }
   return { emails, stdin: false };
-}
-
-export function registerDomainsCheck(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('check')
-    .description('show the eligibility, reason code and agency of addresses; exit 0 if all are eligible, 3 otherwise')
-    .argument('[email...]', 'addresses to check, or - to read one per line from stdin')
-    .action(async (emails: string[]) => {
-      await runDomainsCheck(parseDomainsCheck(emails), ctx);
-    });
-  return withExamples(cmd, 'aicop domains check jane@mail.nih.gov john.doe.ctr@army.mil', 'cut -d, -f3 roster.csv | aicop domains check - --format csv > checked.csv');
 }

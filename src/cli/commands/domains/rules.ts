@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import { checkEmail, isValidDomain } from '../../../core/email.js';
@@ -102,50 +100,4 @@ export function runListRules(ctx: CliContext): DomainRule[] {
     emit(ctx, renderTable(ctx, rules, RULE_COLUMNS as readonly Column<DomainRule>[]));
   }
   return rules;
-}
-
-export function registerDomainRules(noun: Command, ctx: CliContext): void {
-  withExamples(
-    noun
-      .command('allow')
-      .description('admit a domain suffix (and its subdomains), or one exact address with --reason, besides .gov/.mil')
-      .argument('<suffix-or-address>', 'a domain such as state.tx.us, or one address')
-      .option('--reason <text>', 'why (required for an address; recorded with who and when)')
-      .action((target: string, o: { reason?: string }) => {
-        runAddRule(parseAllow(target, o.reason), ctx);
-      }),
-    'aicop domains allow state.tx.us --reason "Texas state agencies"',
-    'aicop domains allow clerk@smallcounty.org --reason "county clerk, no .gov mailbox"',
-  );
-  withExamples(
-    noun
-      .command('deny')
-      .description('refuse a domain suffix (and its subdomains), even a .gov or .mil one')
-      .argument('<suffix>', 'a domain such as example.gov')
-      .option('--reason <text>', 'why (recorded with who and when)')
-      .action((target: string, o: { reason?: string }) => {
-        runAddRule(parseDeny(target, o.reason), ctx);
-      }),
-    'aicop domains deny test.example.gov --reason "test accounts"',
-  );
-  withExamples(
-    noun
-      .command('list')
-      .description('list the allow and deny rules with reason, who and when')
-      .action(() => {
-        runListRules(ctx);
-      }),
-    'aicop domains list',
-    'aicop domains list --format csv > rules.csv',
-  );
-  withExamples(
-    noun
-      .command('remove')
-      .description('remove the allow and deny rules on a suffix or address')
-      .argument('<target>', 'the suffix or address as shown by domains list')
-      .action((target: string) => {
-        runRemoveRule(parseRuleTarget(target), ctx);
-      }),
-    'aicop domains remove state.tx.us',
-  );
 }

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import { EVENT_TYPES, parseEventType, type EventType, type Track } from '../../../core/events.js';
@@ -112,17 +110,4 @@ export function renderEventsList(result: EventsListResult, ctx: CliContext): voi
   else if (format === 'csv') emit(ctx, toCsv(result.events, CSV));
   else if (result.events.length === 0) ctx.info('no events match (import some with: aicop import events <file>)');
   else emit(ctx, renderTable(ctx, result.events, TABLE));
-}
-
-export function registerEventsList(parent: Command, ctx: CliContext): Command {
-  const cmd = parent
-    .command('list')
-    .description('list events with registrations, attendances, survey responses and mean satisfaction')
-    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous')
-    .option('--type <type...>', `only these event types (${EVENT_TYPES.join(', ')})`)
-    .action((raw: { fy?: string; type?: string[] }) => {
-      const opts = parseEventsListOptions(raw, ctx.now());
-      renderEventsList(runEventsList(opts, ctx), ctx);
-    });
-  return withExamples(cmd, 'aicop events list --fy 2023', 'aicop events list --fy current --type training --format json');
 }

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { openResultSink, resolveFormat } from '../../output.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { parseFyArg } from '../../../core/fiscal-year.js';
@@ -120,17 +118,4 @@ export function runExportAttendance(opts: ExportAttendanceOptions, ctx: CliConte
   const scope = opts.fiscalYear === undefined ? 'all fiscal years' : `FY ${opts.fiscalYear}`;
   ctx.info(`exported ${count} attendance ${count === 1 ? 'row' : 'rows'} (${scope})`);
   return { rows: count, format };
-}
-
-export function registerExportAttendance(parent: Command, ctx: CliContext): Command {
-  const cmd = parent
-    .command('attendance')
-    .description('export one row per registration/attendance with its event (csv or json)')
-    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)')
-    .option('--raw', 'do not neutralise spreadsheet formulas (cells starting with = + - @)', false)
-    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
-    .action((raw: { fy?: string; raw: boolean; bom: boolean }) => {
-      runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
-    });
-  return withExamples(cmd, 'aicop export attendance --fy 2023 -o attendance-fy2023.csv', 'aicop export attendance --fy previous --format json');
 }

@@ -1,10 +1,55 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { registerExportMembers } from './members.js';
-import { registerExportListserv } from './listserv.js';
-import { registerExportAttendance } from './attendance.js';
+import { withExamples } from '../../help.js';
+import type { MemberStatus } from '../../../db/members-read.js';
+import { addMemberFilterOptions, memberFilterFlags } from '../members/flags.js';
 
-// One import and one register line per export.
+// Registration only: each export's run code is imported when it runs, to keep start-up quick.
+
+function registerExportMembers(noun: Command, ctx: CliContext): Command {
+  const cmd = noun.command('members').description('export every field of the members (all statuses by default) as csv or json');
+  addMemberFilterOptions(cmd, 'all')
+    .option('--raw', 'do not neutralise cells that a spreadsheet would run as formulas', false)
+    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
+    .action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string; raw: boolean; bom: boolean }) => {
+      const { runExportMembers } = await import('./members.js');
+      await runExportMembers({ ...memberFilterFlags(o), raw: o.raw, bom: o.bom }, ctx);
+    });
+  return withExamples(
+    cmd,
+    'aicop export members -o members.csv',
+    'aicop export members --status active --bom -o members-for-excel.csv',
+    'aicop export members --format json > members.json',
+  );
+}
+
+function registerExportListserv(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('listserv')
+    .description('export active members\' addresses, one per line, sorted, no header (for a mailing list)')
+    .option('--group <name>', 'only current members of this working group or practice area')
+    .action(async (o: { group?: string }) => {
+      const { runExportListserv } = await import('./listserv.js');
+      await runExportListserv(o.group !== undefined ? { group: o.group } : {}, ctx);
+    });
+  return withExamples(cmd, 'aicop export listserv -o cop-list.txt', 'aicop export listserv --group "Event Planning" -o event-planning.txt');
+}
+
+function registerExportAttendance(parent: Command, ctx: CliContext): Command {
+  const cmd = parent
+    .command('attendance')
+    .description('export one row per registration/attendance with its event (csv or json)')
+    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)')
+    .option('--raw', 'do not neutralise spreadsheet formulas (cells starting with = + - @)', false)
+    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
+    .action(async (raw: { fy?: string; raw: boolean; bom: boolean }) => {
+      const { parseExportAttendanceOptions, runExportAttendance } = await import('./attendance.js');
+      runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
+    });
+  return withExamples(cmd, 'aicop export attendance --fy 2023 -o attendance-fy2023.csv', 'aicop export attendance --fy previous --format json');
+}
+
+// One register function and one line per export.
 export function registerExport(program: Command, ctx: CliContext): Command {
   const noun = program.command('export').description('exports for other systems and cron');
   registerExportMembers(noun, ctx);

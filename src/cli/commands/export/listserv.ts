@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { openResultSink } from '../../output.js';
 import { isoDateOf } from '../../../core/fiscal-year.js';
 import { findGroupByName, groupNames, iterateListservAddresses } from '../../../db/members-read.js';
@@ -55,15 +53,4 @@ export async function runExportListserv(opts: ExportListservOptions, ctx: CliCon
   const file = ctx.globals.output === undefined || ctx.globals.output === '-' ? undefined : ctx.globals.output;
   ctx.info(`exported ${n} address${n === 1 ? '' : 'es'}${file === undefined ? '' : ` to ${file}`}`);
   return { addresses: n, file };
-}
-
-export function registerExportListserv(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('listserv')
-    .description('export active members\' addresses, one per line, sorted, no header (for a mailing list)')
-    .option('--group <name>', 'only current members of this working group or practice area')
-    .action(async (o: { group?: string }) => {
-      await runExportListserv(o.group !== undefined ? { group: o.group } : {}, ctx);
-    });
-  return withExamples(cmd, 'aicop export listserv -o cop-list.txt', 'aicop export listserv --group "Event Planning" -o event-planning.txt');
 }

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { openResultSink, resolveFormat } from '../../output.js';
-import { iterateMembers, type MemberStatus } from '../../../db/members-read.js';
-import { addMemberFilterOptions, memberFilterFlags, resolveMemberQuery, streamMembers, type MemberFilterFlags } from '../members/list.js';
+import { iterateMembers } from '../../../db/members-read.js';
+import { resolveMemberQuery, streamMembers } from '../members/list.js';
+import type { MemberFilterFlags } from '../members/flags.js';
 
 export interface ExportMembersOptions extends MemberFilterFlags {
   /** Do not neutralise formula-like cells. */
@@ -41,20 +40,4 @@ export async function runExportMembers(opts: ExportMembersOptions, ctx: CliConte
   const file = ctx.globals.output === undefined || ctx.globals.output === '-' ? undefined : ctx.globals.output;
   ctx.info(`exported ${rows} member${rows === 1 ? '' : 's'}${file === undefined ? '' : ` to ${file}`}`);
   return { format, rows, file };
-}
-
-export function registerExportMembers(noun: Command, ctx: CliContext): Command {
-  const cmd = noun.command('members').description('export every field of the members (all statuses by default) as csv or json');
-  addMemberFilterOptions(cmd, 'all')
-    .option('--raw', 'do not neutralise cells that a spreadsheet would run as formulas', false)
-    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
-    .action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string; raw: boolean; bom: boolean }) => {
-      await runExportMembers({ ...memberFilterFlags(o), raw: o.raw, bom: o.bom }, ctx);
-    });
-  return withExamples(
-    cmd,
-    'aicop export members -o members.csv',
-    'aicop export members --status active --bom -o members-for-excel.csv',
-    'aicop export members --format json > members.json',
-  );
 }

@@ -1,10 +1,7 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { findGroup, insertGroup, type GroupKind } from '../../../db/groups-repo.js';
-import { inTransaction, kindLabel, KINDS, parseCapacity, parseKind, today } from './shared.js';
+import { inTransaction, kindLabel, KINDS, today } from './shared.js';
 
 export interface GroupsAddOptions {
   readonly name: string;
@@ -45,18 +42,4 @@ export async function runGroupsAdd(opts: GroupsAddOptions, ctx: CliContext): Pro
   ctx.stdout.write(`${name}\n`);
   ctx.info(`added ${kindLabel(chosenKind)} '${name}'${opts.capacity === null ? ' (no capacity limit)' : ` with capacity ${opts.capacity}`}`);
   return { id, name, kind: chosenKind, capacity: opts.capacity };
-}
-
-export function registerGroupsAdd(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('add')
-    .description('add a working group or practice area, optionally with a capacity (most members at once)')
-    .argument('<name>', 'the group name (unique, case-insensitive)')
-    .addOption(new Option('--kind <kind>', 'working_group or practice_area (asked on a terminal when missing)').argParser(parseKind))
-    .addOption(new Option('--capacity <n>', 'at most this many active members').argParser(parseCapacity))
-    .option('--description <text>', 'what the group does')
-    .action(async (name: string, o: { kind?: GroupKind; capacity?: number; description?: string }) => {
-      await runGroupsAdd({ name, ...(o.kind ? { kind: o.kind } : {}), capacity: o.capacity ?? null, description: o.description?.trim() || null }, ctx);
-    });
-  return withExamples(cmd, 'aicop groups add "Data Governance" --kind working_group --capacity 40', 'aicop groups add "Robotics" --kind practice_area --description "embodied AI"');
 }

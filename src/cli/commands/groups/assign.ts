@@ -1,8 +1,5 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { describeReason, planAssignments, type AssignmentPlan, type Placement } from '../../../core/assign.js';
 import type { Db } from '../../../db/open.js';
@@ -17,14 +14,14 @@ import {
   type GroupKind,
   type GroupRef,
 } from '../../../db/groups-repo.js';
-import { inTransaction, kindLabel, LIST_FORMATS, parseKind, renderList, resolveGroup, resolveMember, today, type ListColumn } from './shared.js';
+import { inTransaction, kindLabel, LIST_FORMATS, renderList, resolveGroup, resolveMember, today, type ListColumn } from './shared.js';
 
 export type GroupsAssignOptions =
   | { readonly mode: 'manual'; readonly member: string; readonly groups: readonly string[] }
   | { readonly mode: 'interactive'; readonly member?: string }
   | { readonly mode: 'auto'; readonly kind: GroupKind; readonly dryRun: boolean };
 
-interface RawAssignFlags {
+export interface RawAssignFlags {
   member?: string;
   group: string[];
   interactive: boolean;
@@ -237,26 +234,3 @@ export async function runGroupsAssign(opts: GroupsAssignOptions, ctx: CliContext
   return runAuto(opts.kind, opts.dryRun, ctx);
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-export function registerGroupsAssign(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('assign')
-    .description('put a member in groups (--member/--group), choose them in a checklist (--interactive), or place everyone without a working group (--auto)')
-    .option('--member <email>', 'the member to assign')
-    .option('--group <name>', 'a group to put the member in (repeatable)', collect, [])
-    .option('-i, --interactive', 'tick the member\'s groups in a checklist (current ones pre-ticked)', false)
-    .option('--auto', 'place every active member without a group of --kind, deterministically', false)
-    .addOption(new Option('--kind <kind>', 'with --auto: working_group (default) or practice_area').argParser(parseKind))
-    .option('--dry-run', 'with --auto: show the plan only', false)
-    .action(async (o: RawAssignFlags) => {
-      await runGroupsAssign(assignOptionsFrom(o, ctx), ctx);
-    });
-  return withExamples(
-    cmd,
-    'aicop groups assign --member jane.doe@nih.gov --group "Event Planning"',
-    'aicop groups assign --interactive --member jane.doe@nih.gov',
-    'aicop groups assign --auto --dry-run',
-    'aicop --yes groups assign --auto',
-  );
-}

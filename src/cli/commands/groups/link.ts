@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { addLink, listLinks, removeLink, type GroupLinkRow } from '../../../db/groups-repo.js';
 import { inTransaction, LIST_FORMATS, renderList, resolveGroup, today } from './shared.js';
@@ -41,38 +39,4 @@ export function runGroupsLinks(ctx: CliContext): GroupLinkRow[] {
     { header: 'working_group', value: (l) => l.workingGroup },
   ]));
   return rows;
-}
-
-export function registerGroupsLinks(noun: Command, ctx: CliContext): void {
-  withExamples(
-    noun
-      .command('link')
-      .description('prefer a working group for members of a practice area when assigning with --auto')
-      .argument('<practice-area>', 'the practice area')
-      .argument('<working-group>', 'the working group')
-      .action((practiceArea: string, workingGroup: string) => {
-        runGroupsLink({ practiceArea, workingGroup }, ctx);
-      }),
-    'aicop groups link "Generative AI" "Tools and Resources"',
-  );
-  withExamples(
-    noun
-      .command('unlink')
-      .description('remove a practice area → working group preference')
-      .argument('<practice-area>', 'the practice area')
-      .argument('<working-group>', 'the working group')
-      .action((practiceArea: string, workingGroup: string) => {
-        runGroupsLink({ practiceArea, workingGroup }, ctx, true);
-      }),
-    'aicop groups unlink "Generative AI" "Tools and Resources"',
-  );
-  withExamples(
-    noun
-      .command('links')
-      .description('list the practice area → working group preferences used by assign --auto')
-      .action(() => {
-        runGroupsLinks(ctx);
-      }),
-    'aicop groups links',
-  );
 }

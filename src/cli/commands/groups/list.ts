@@ -1,10 +1,7 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { listGroups, type GroupKind, type GroupRow } from '../../../db/groups-repo.js';
-import { LIST_FORMATS, parseKind, renderList, today, type ListColumn } from './shared.js';
+import { LIST_FORMATS, renderList, today, type ListColumn } from './shared.js';
 
 export interface GroupsListOptions {
   readonly kind?: GroupKind;
@@ -25,16 +22,4 @@ export function runGroupsList(opts: GroupsListOptions, ctx: CliContext): GroupRo
   const rows = listGroups(ctx.db(), today(ctx), { ...(opts.kind ? { kind: opts.kind } : {}), includeArchived: opts.all });
   emit(ctx, renderList(ctx, format, rows, opts.all ? [...COLUMNS, ARCHIVED] : COLUMNS));
   return rows;
-}
-
-export function registerGroupsList(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('list')
-    .description('list working groups and practice areas with their current members and capacity')
-    .addOption(new Option('--kind <kind>', 'only working_group or practice_area').argParser(parseKind))
-    .option('--all', 'include removed (archived) groups', false)
-    .action((o: { kind?: GroupKind; all: boolean }) => {
-      runGroupsList({ ...(o.kind ? { kind: o.kind } : {}), all: o.all }, ctx);
-    });
-  return withExamples(cmd, 'aicop groups list', 'aicop groups list --kind practice_area --format json');
 }

@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { groupMembers, type GroupMemberRow } from '../../../db/groups-repo.js';
 import { LIST_FORMATS, renderList, resolveGroup, today, type ListColumn } from './shared.js';
@@ -29,16 +27,4 @@ export function runGroupsMembers(opts: GroupsMembersOptions, ctx: CliContext): G
   emit(ctx, renderList(ctx, format, rows, opts.history ? [...COLUMNS, REMOVED] : COLUMNS));
   ctx.info(`${g.name}: ${g.members} active member${g.members === 1 ? '' : 's'}${g.capacity === null ? '' : ` of ${g.capacity}`}`);
   return rows;
-}
-
-export function registerGroupsMembers(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('members')
-    .description('list the active members of a group with when and how they were assigned')
-    .argument('<group>', 'the group name (case-insensitive)')
-    .option('--history', 'every assignment ever made, ended ones and inactive members included', false)
-    .action((group: string, o: { history: boolean }) => {
-      runGroupsMembers({ group, history: o.history }, ctx);
-    });
-  return withExamples(cmd, 'aicop groups members "Event Planning"', 'aicop groups members "Generative AI" --history --format json');
 }

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { archiveGroup, findGroup } from '../../../db/groups-repo.js';
 import { inTransaction, kindLabel, resolveGroup, today } from './shared.js';
 
@@ -46,15 +44,4 @@ export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext
   ctx.stdout.write(`${g.name}\n`);
   ctx.info(`removed ${kindLabel(g.kind)} '${g.name}' on ${on}; ended ${closed} assignment${closed === 1 ? '' : 's'} (history kept)`);
   return { name: g.name, removed: true, closedAssignments: closed };
-}
-
-export function registerGroupsRemove(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('remove')
-    .description('remove (archive) a group added with groups add, ending its open assignments; history is kept')
-    .argument('<name>', 'the group name')
-    .action(async (name: string) => {
-      await runGroupsRemove({ name }, ctx);
-    });
-  return withExamples(cmd, 'aicop groups remove "Data Governance"', 'aicop --yes groups remove "Data Governance"');
 }

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { renderTable } from '../../output.js';
@@ -20,20 +19,6 @@ export const KINDS: readonly GroupKind[] = ['working_group', 'practice_area'];
 
 export function kindLabel(kind: GroupKind): string {
   return kind === 'working_group' ? 'working group' : 'practice area';
-}
-
-/** commander argParser for --kind. */
-export function parseKind(value: string): GroupKind {
-  const v = value.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  if (v === 'working_group' || v === 'wg') return 'working_group';
-  if (v === 'practice_area' || v === 'pa') return 'practice_area';
-  throw new InvalidArgumentError('expected working_group or practice_area');
-}
-
-/** commander argParser for --capacity. */
-export function parseCapacity(value: string): number {
-  if (!/^\s*[1-9]\d*\s*$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of members, 1 or more');
-  return Number(value);
 }
 
 /** Today's date (UTC) from the context clock. */

@@ -1,6 +1,4 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
 import { closeAssignment } from '../../../db/groups-repo.js';
 import { inTransaction, resolveGroup, resolveMember, today } from './shared.js';
 
@@ -37,16 +35,3 @@ export function runGroupsUnassign(opts: GroupsUnassignOptions, ctx: CliContext):
   return result;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-export function registerGroupsUnassign(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('unassign')
-    .description('take a member out of groups; the assignment is ended (removed_on), not deleted')
-    .requiredOption('--member <email>', 'the member')
-    .requiredOption('--group <name>', 'a group to take the member out of (repeatable)', collect, [])
-    .action((o: { member: string; group: string[] }) => {
-      runGroupsUnassign({ member: o.member, groups: o.group }, ctx);
-    });
-  return withExamples(cmd, 'aicop groups unassign --member jane.doe@nih.gov --group "Event Planning"');
-}

@@ -4,7 +4,7 @@ import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFi
 import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
-import type { CommonImportFlags } from './flags.js';
+import type { CommonImportFlags } from './index.js';
 import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 
 /** Maps the shared flags to pipeline options. */

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { isRowError, resolveRosterLayout, validateRosterRow, type GroupInfo, type RosterField, type RosterRecord } from '../../../core/roster.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
@@ -9,18 +7,7 @@ import { loadDomainRules } from '../../../db/domains-repo.js';
 import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
 import { findMemberByEmail, insertMember, newMemberFrom, writeMember } from '../../../db/members-repo.js';
 import type { Db } from '../../../db/open.js';
-
-/** Member fields settable from flags (the roster's fields, same validation as an import). */
-export interface MemberFieldFlags {
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly agency?: string;
-  readonly type?: string;
-  readonly title?: string;
-  readonly track?: string;
-  readonly groups?: string;
-  readonly joinedOn?: string;
-}
+import type { MemberFieldFlags } from './flags.js';
 
 const FLAG_FIELDS: ReadonlyArray<readonly [keyof MemberFieldFlags, RosterField, string]> = [
   ['firstName', 'first_name', '--first-name'],
@@ -49,17 +36,6 @@ export function validateMemberFlags(db: Db, email: string, flags: MemberFieldFla
     throw new UsageError(`${flag}: ${r.detail} (${r.reason})`);
   }
   return r;
-}
-
-export function memberFieldOptions(cmd: Command): Command {
-  return cmd
-    .option('--first-name <name>', 'first name')
-    .option('--last-name <name>', 'last name')
-    .option('--agency <text>', 'the agency as the member reported it (the agency itself comes from the email domain)')
-    .option('--type <type>', 'employee or contractor (default: employee; contractor for first.last.ctr@….mil)')
-    .option('--title <text>', 'job title')
-    .option('--track <track>', 'role track: Acquisition, Leadership or Technical')
-    .option('--joined-on <date>', 'join date: YYYY-MM-DD, M/D/YYYY or M/D/YY (default: today)');
 }
 
 export interface MembersAddResult {
@@ -109,18 +85,4 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
   ctx.stdout.write(`${result.email}\n`);
   ctx.info(result.status === 'added' ? `added ${result.email}` : `reactivated ${result.email} (they had left)`);
   return result;
-}
-
-export function registerMembersAdd(noun: Command, ctx: CliContext): Command {
-  const cmd = memberFieldOptions(
-    noun
-      .command('add')
-      .description('add one member (same checks as an import: eligible email, type, track, dates, groups); a former member is reactivated')
-      .requiredOption('--email <address>', 'the member\'s .gov/.mil address'),
-  )
-    .option('--groups <names>', 'working groups / practice areas separated by ; or |')
-    .action((flags: MemberFieldFlags & { email: string }) => {
-      runMembersAdd(ctx, flags.email, flags);
-    });
-  return withExamples(cmd, 'aicop members add --email jane.doe@nasa.gov --first-name Jane --last-name Doe --groups "Event Planning"');
 }

@@ -1,12 +1,81 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { registerMembersList } from './list.js';
-import { registerMembersShow } from './show.js';
-import { registerMembersAdd } from './add.js';
-import { registerMembersUpdate } from './update.js';
-import { registerMembersRemove } from './remove.js';
+import { withExamples } from '../../help.js';
+import type { MemberStatus } from '../../../db/members-read.js';
+import { addMemberFilterOptions, memberFieldOptions, memberFilterFlags, type MemberFieldFlags } from './flags.js';
+import type { MembersUpdateFlags } from './update.js';
 
-// One import and one register line per verb (add/update/remove live in their own files).
+// Registration only: each verb's run code is imported when it runs, to keep start-up quick.
+
+function registerMembersList(noun: Command, ctx: CliContext): Command {
+  const cmd = noun.command('list').description('list members (active by default) with their agency and working groups; csv when piped');
+  addMemberFilterOptions(cmd, 'active').action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string }) => {
+    const { runMembersList } = await import('./list.js');
+    await runMembersList(memberFilterFlags(o), ctx);
+  });
+  return withExamples(
+    cmd,
+    'aicop members list',
+    'aicop members list --agency nasa.gov --group "Event Planning"',
+    'aicop members list --status all --search smith --format json',
+  );
+}
+
+function registerMembersShow(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('show')
+    .description('show one member: agency, current and past groups, and the imports that touched it')
+    .argument('<email>', 'the member\'s address (any case)')
+    .action(async (email: string) => {
+      const { runMembersShow } = await import('./show.js');
+      runMembersShow({ email }, ctx);
+    });
+  return withExamples(cmd, 'aicop members show jane.doe@nih.gov', 'aicop members show jane.doe@nih.gov --format json');
+}
+
+function registerMembersAdd(noun: Command, ctx: CliContext): Command {
+  const cmd = memberFieldOptions(
+    noun
+      .command('add')
+      .description('add one member (same checks as an import: eligible email, type, track, dates, groups); a former member is reactivated')
+      .requiredOption('--email <address>', 'the member\'s .gov/.mil address'),
+  )
+    .option('--groups <names>', 'working groups / practice areas separated by ; or |')
+    .action(async (flags: MemberFieldFlags & { email: string }) => {
+      const { runMembersAdd } = await import('./add.js');
+      runMembersAdd(ctx, flags.email, flags);
+    });
+  return withExamples(cmd, 'aicop members add --email jane.doe@nasa.gov --first-name Jane --last-name Doe --groups "Event Planning"');
+}
+
+function registerMembersUpdate(noun: Command, ctx: CliContext): Command {
+  const cmd = memberFieldOptions(
+    noun
+      .command('update')
+      .description('change a member\'s fields (same checks as an import); groups are changed with groups assign/unassign')
+      .argument('<email>', 'the member\'s address'),
+  )
+    .option('--left-on <date>', 'mark the member as having left on this date; none clears it (reactivates)')
+    .action(async (email: string, flags: MembersUpdateFlags) => {
+      const { runMembersUpdate } = await import('./update.js');
+      runMembersUpdate(ctx, email, flags);
+    });
+  return withExamples(cmd, 'aicop members update jane.doe@nasa.gov --title "Data Scientist" --track Technical');
+}
+
+function registerMembersRemove(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('remove')
+    .description('mark a member as having left today (kept for history and reports); --purge deletes them entirely')
+    .argument('<email>', 'the member\'s address')
+    .option('--purge', 'delete the member and their group history instead (asks; --yes when not on a terminal)', false)
+    .action(async (email: string, flags: { purge: boolean }) => {
+      const { runMembersRemove } = await import('./remove.js');
+      await runMembersRemove(ctx, email, flags.purge);
+    });
+  return withExamples(cmd, 'aicop members remove jane.doe@nasa.gov', 'aicop members remove jane.doe@nasa.gov --purge --yes');
+}
+
 export function registerMembers(program: Command, ctx: CliContext): Command {
   const noun = program.command('members').description('list, show, add, update and remove members');
   registerMembersList(noun, ctx);

@@ -1,13 +1,11 @@
-import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { openResultSink, renderTable, resolveFormat, type Column, type ResultSink } from '../../output.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { isoDateOf } from '../../../core/fiscal-year.js';
 import type { Db } from '../../../db/open.js';
+import type { MemberFilterFlags } from './flags.js';
 import {
-  MEMBER_STATUSES,
   findGroupByName,
   groupNames,
   iterateMembers,
@@ -15,33 +13,7 @@ import {
   similarAgencyNames,
   type MemberQuery,
   type MemberRecord,
-  type MemberStatus,
 } from '../../../db/members-read.js';
-
-/** The filters `members list` and `export members` share, as given on the command line. */
-export interface MemberFilterFlags {
-  readonly status: MemberStatus;
-  readonly agency?: string;
-  readonly group?: string;
-  readonly search?: string;
-}
-
-export function addMemberFilterOptions(cmd: Command, defaultStatus: MemberStatus): Command {
-  return cmd
-    .addOption(new Option('--status <status>', 'active, inactive or all').choices(MEMBER_STATUSES).default(defaultStatus))
-    .option('--agency <agency>', 'only members of this agency: its name, one of its domains, or its id')
-    .option('--group <name>', 'only current members of this working group or practice area')
-    .option('--search <text>', 'only members whose email or name contains this text (case-insensitive)');
-}
-
-export function memberFilterFlags(o: { status: MemberStatus; agency?: string; group?: string; search?: string }): MemberFilterFlags {
-  return {
-    status: o.status,
-    ...(o.agency !== undefined ? { agency: o.agency } : {}),
-    ...(o.group !== undefined ? { group: o.group } : {}),
-    ...(o.search !== undefined ? { search: o.search } : {}),
-  };
-}
 
 /** Turns filter flags into a query, refusing agencies and groups that do not exist (exit 2). */
 export function resolveMemberQuery(db: Db, f: MemberFilterFlags, now: Date): MemberQuery {
@@ -203,17 +175,4 @@ export async function runMembersList(opts: MembersListOptions, ctx: CliContext):
     sink.abort();
     throw err;
   }
-}
-
-export function registerMembersList(noun: Command, ctx: CliContext): Command {
-  const cmd = noun.command('list').description('list members (active by default) with their agency and working groups; csv when piped');
-  addMemberFilterOptions(cmd, 'active').action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string }) => {
-    await runMembersList(memberFilterFlags(o), ctx);
-  });
-  return withExamples(
-    cmd,
-    'aicop members list',
-    'aicop members list --agency nasa.gov --group "Event Planning"',
-    'aicop members list --status all --search smith --format json',
-  );
 }

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
 
@@ -41,16 +39,4 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
   db.transaction(() => writeMember(db, { ...m, left_on: leftOn }, now.toISOString(), null)).immediate();
   ctx.info(`${email} left on ${leftOn} (inactive; aicop members add --email ${email} brings them back)`);
   return { email, action: 'deactivated', leftOn };
-}
-
-export function registerMembersRemove(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('remove')
-    .description('mark a member as having left today (kept for history and reports); --purge deletes them entirely')
-    .argument('<email>', 'the member\'s address')
-    .option('--purge', 'delete the member and their group history instead (asks; --yes when not on a terminal)', false)
-    .action(async (email: string, flags: { purge: boolean }) => {
-      await runMembersRemove(ctx, email, flags.purge);
-    });
-  return withExamples(cmd, 'aicop members remove jane.doe@nasa.gov', 'aicop members remove jane.doe@nasa.gov --purge --yes');
 }

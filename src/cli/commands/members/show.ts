@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { InputError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { emit, resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/fiscal-year.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
@@ -68,15 +66,4 @@ export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): Membe
     emit(ctx, renderMemberDetail(detail));
   }
   return detail;
-}
-
-export function registerMembersShow(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('show')
-    .description('show one member: agency, current and past groups, and the imports that touched it')
-    .argument('<email>', 'the member\'s address (any case)')
-    .action((email: string) => {
-      runMembersShow({ email }, ctx);
-    });
-  return withExamples(cmd, 'aicop members show jane.doe@nih.gov', 'aicop members show jane.doe@nih.gov --format json');
 }

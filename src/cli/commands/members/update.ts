@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withExamples } from '../../help.js';
 import { parseDate } from '../../../core/dates.js';
 import { findMemberByEmail, writeMember, type MemberRow } from '../../../db/members-repo.js';
-import { memberFieldOptions, validateMemberFlags, type MemberFieldFlags } from './add.js';
+import { validateMemberFlags } from './add.js';
+import type { MemberFieldFlags } from './flags.js';
 
 export interface MembersUpdateFlags extends MemberFieldFlags {
   readonly leftOn?: string;
@@ -64,18 +63,4 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
     .immediate();
   ctx.info(result.changed.length === 0 ? `${email}: nothing to change` : `${email}: updated ${result.changed.join(', ')}`);
   return result;
-}
-
-export function registerMembersUpdate(noun: Command, ctx: CliContext): Command {
-  const cmd = memberFieldOptions(
-    noun
-      .command('update')
-      .description('change a member\'s fields (same checks as an import); groups are changed with groups assign/unassign')
-      .argument('<email>', 'the member\'s address'),
-  )
-    .option('--left-on <date>', 'mark the member as having left on this date; none clears it (reactivates)')
-    .action((email: string, flags: MembersUpdateFlags) => {
-      runMembersUpdate(ctx, email, flags);
-    });
-  return withExamples(cmd, 'aicop members update jane.doe@nasa.gov --title "Data Scientist" --track Technical');
 }
