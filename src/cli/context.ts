@@ -101,12 +101,12 @@ export class CliContext {
   }
 
   /**
-   * Loads what a running command may need synchronously: the database layer, and chalk when a
-   * stream will be coloured. main() calls it before every command's action and before an error
-   * message; it is cheap after the first call.
+   * Loads what a running command may need synchronously: the database layer (unless the command
+   * never opens it), and chalk when a stream will be coloured. main() calls it before every
+   * command's action; it is cheap after the first call.
    */
-  async prepare(): Promise<void> {
-    openDatabaseFn ??= (await import('../db/open.js')).openDatabase;
+  async prepare(opts: { readonly database: boolean }): Promise<void> {
+    if (opts.database) openDatabaseFn ??= (await import('../db/open.js')).openDatabase;
     await this.prepareColor();
   }
 
@@ -119,7 +119,7 @@ export class CliContext {
 
   /** Opens, creates and migrates the database on first call; later calls reuse it. */
   db(): Db {
-    if (openDatabaseFn === undefined) throw new Error('ctx.db() called before ctx.prepare()');
+    if (openDatabaseFn === undefined) throw new Error('ctx.db() called before ctx.prepare({ database: true })');
     this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: true, migrate: true });
     return this.database;
   }

@@ -12,3 +12,15 @@ export function withExamples(cmd: Command, ...examples: string[]): Command {
 export function examplesOf(cmd: Command): readonly string[] {
   return EXAMPLES.get(cmd) ?? [];
 }
+
+const NO_DATABASE = new WeakSet<Command>();
+
+/** Marks a command that never opens the database: its start skips loading the database layer. */
+export function withoutDatabase(cmd: Command): Command {
+  NO_DATABASE.add(cmd);
+  return cmd;
+}
+
+export function usesDatabase(cmd: Command): boolean {
+  return !NO_DATABASE.has(cmd);
+}

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { CliContext, GlobalOptions } from './context.js';
 import { AicopError, ExitCode, fromSqliteError } from './errors.js';
 import { registerCommands } from './commands/index.js';
+import { usesDatabase } from './help.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION = (require('../../package.json') as { version: string }).version;
@@ -37,7 +38,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
-  program.hook('preAction', async () => {
+  program.hook('preAction', async (_program, actionCommand) => {
     const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean }>();
     const globals: GlobalOptions = {
       ...(o.db !== undefined ? { db: o.db } : {}),
@@ -50,7 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
       verbose: o.verbose,
     };
     ctx.globals = globals;
-    await ctx.prepare();
+    await ctx.prepare({ database: usesDatabase(actionCommand) });
   });
 
   registerCommands(program, ctx);

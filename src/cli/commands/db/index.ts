@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { withExamples } from '../../help.js';
+import { withExamples, withoutDatabase } from '../../help.js';
 
 // Registration only: each verb's run code is imported when it runs, to keep start-up quick.
 
@@ -13,7 +13,7 @@ export function runDbPath(ctx: CliContext): string {
 export function registerDb(program: Command, ctx: CliContext): Command {
   const noun = program.command('db').description('the database file: where it is, its health, backups');
   withExamples(
-    noun.command('path').description('print the database path in force (--db, $AICOP_DB, else the XDG default)').action(() => {
+    withoutDatabase(noun.command('path')).description('print the database path in force (--db, $AICOP_DB, else the XDG default)').action(() => {
       runDbPath(ctx);
     }),
     'aicop db path',
