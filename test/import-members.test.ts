@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
+import { ROLLUP_CONTENTS } from '../src/db/migrations/009-report-rollups.js';
 
 type T = ReturnType<typeof tempDb>;
 
@@ -366,6 +367,9 @@ describe('import members: a large roster', () => {
       lines.push(`u${i}@nasa.gov,${wg},${pa},2024-0${1 + (i % 9)}-15`);
     }
     writeFile(t.dir, 'big.csv', `${lines.join('\n')}\n`);
+    // Members already there keep their row-by-row rollup upkeep next to the bulk one.
+    writeFile(t.dir, 'first.csv', 'email,working groups,joined\nold1@nasa.gov,Event Planning,2020-10-01\nold2@nasa.gov,,2021-09-30\n');
+    expect((await t.run(['import', 'members', 'first.csv'])).code).toBe(0);
     const r = await t.run(['import', 'members', 'big.csv']);
     expect(r.code, r.stderr).toBe(0);
     const db = openDb(t.dbPath);
@@ -375,14 +379,21 @@ describe('import members: a large roster', () => {
         .prepare('SELECT g.name, count(*) AS n FROM assignments a JOIN groups g ON g.id = a.group_id GROUP BY g.name ORDER BY g.name')
         .raw()
         .all();
-      expect(byGroup).toEqual([['AI Security', 5000], ['Event Planning', 30000], ['Generative AI', 35000]]);
+      expect(byGroup).toEqual([['AI Security', 5000], ['Event Planning', 30001], ['Generative AI', 35000]]);
       // Each assignment starts on its member's join date, belongs to batch 1 and is open.
       const odd = db
-        .prepare("SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.assigned_on <> m.joined_on OR a.batch_id IS NOT 1 OR a.removed_on IS NOT NULL OR a.source <> 'import'")
+        .prepare("SELECT count(*) FROM assignments a JOIN members m ON m.id = a.member_id WHERE a.assigned_on <> m.joined_on OR a.batch_id IS NOT m.created_batch OR a.removed_on IS NOT NULL OR a.source <> 'import'")
         .pluck()
         .get();
       expect(odd).toBe(0);
       expect(db.pragma('foreign_key_check')).toEqual([]);
+      // The import added these rows to the report rollups in bulk (migration 011): the rollups
+      // hold exactly what their definition computes, and no marker is left behind.
+      for (const [table, select] of Object.entries(ROLLUP_CONTENTS)) {
+        const sorted = (sql: string) => (db.prepare(sql).raw().all() as unknown[][]).map((row) => JSON.stringify(row)).sort();
+        expect(sorted(`SELECT * FROM ${table}`), table).toEqual(sorted(select));
+      }
+      expect(db.prepare("SELECT count(*) FROM meta WHERE key LIKE 'bulk:%'").pluck().get()).toBe(0);
     } finally {
       db.close();
     }

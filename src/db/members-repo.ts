@@ -4,6 +4,7 @@ import type { AgencyResolver } from './agencies-repo.js';
 import { closeAssignment, openAssignment, type AssignmentSource } from './groups-repo.js';
 import type { ChangeRecorder } from './imports-repo.js';
 import type { Db } from './open.js';
+import { resumeRollups, suspendRollups } from './rollups.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
 export interface MemberRow {
@@ -138,7 +139,10 @@ export type ApplyOutcome = 'added' | 'updated' | 'unchanged' | 'reactivated';
 export interface RosterApplier {
   /** Applies one valid record; a duplicate of an earlier row of the same file returns 'duplicate'. */
   apply(r: RosterRecord): ApplyOutcome | 'duplicate';
-  /** Writes the group assignments of the members this import added (call once, after the last row). */
+  /**
+   * Writes the group assignments of the members this import added and adds the new members to
+   * the report rollups. Call once, after the last row and before any other write.
+   */
   flush(): void;
   /** Remembers an email of a rejected row: not a member to deactivate with --sync. Returns false if seen before. */
   markSeen(email: string): boolean;
@@ -186,6 +190,14 @@ class PendingAssignments {
   }
 
   flush(): void {
+    if (this.n === 0) return;
+    const firstId = suspendRollups(this.db, 'assignments');
+    this.insert();
+    resumeRollups(this.db, 'assignments', firstId);
+    this.n = 0;
+  }
+
+  private insert(): void {
     const PER = 256;
     const sql = (k: number): string =>
       `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
@@ -210,7 +222,6 @@ class PendingAssignments {
       for (let k = i; k < this.n; k++) tail.push(this.members[k] as number, this.groups[k] as number);
       this.db.prepare(sql(rest)).run(tail);
     }
-    this.n = 0;
   }
 }
 
@@ -246,6 +257,8 @@ export function createRosterApplier(
   };
 
   const pending = new PendingAssignments(db, source, o.batchId);
+  // New members reach the report rollups in one statement at flush(), not one trigger each.
+  const firstNewMember = suspendRollups(db, 'members');
 
   // Emails of rejected rows: few, so a Set; accepted ones are told apart through the table
   // (created_batch for rows this batch inserted, the TEMP table for existing members it met).
@@ -302,6 +315,7 @@ export function createRosterApplier(
     },
     flush() {
       pending.flush();
+      resumeRollups(db, 'members', firstNewMember);
     },
     markSeen(email) {
       if (rejected.has(email)) return false;

@@ -36,7 +36,7 @@ const ATTENDEE_REMOVE = (r: string) => `
   DELETE FROM member_attendee_fy WHERE ${r}.attended = 1 AND fy = (SELECT fy FROM event_stats WHERE event_id = ${r}.event_id) AND member_id = ${r}.member_id AND n = 0;`;
 
 /** One member row `m`'s key in member_fy (0 stands for no agency / not left). */
-const MEMBER_KEY = (m: string) => `coalesce(${m}.agency_id, 0), ${m}.member_type, ${m}.joined_fy, coalesce(${m}.left_fy, 0)`;
+export const MEMBER_KEY = (m: string) => `coalesce(${m}.agency_id, 0), ${m}.member_type, ${m}.joined_fy, coalesce(${m}.left_fy, 0)`;
 const MEMBER_WHERE = (m: string) =>
   `agency_id = coalesce(${m}.agency_id, 0) AND member_type = ${m}.member_type AND joined_fy = ${m}.joined_fy AND left_fy = coalesce(${m}.left_fy, 0)`;
 
@@ -51,7 +51,7 @@ const MEMBER_GROUPS_DELTA = (m: string, sign: '' | '-') => `
   DELETE FROM group_fy WHERE n = 0 AND (group_id, from_fy, to_fy) IN
     (SELECT ${GROUP_KEY('a', `${m}.joined_fy`, `${m}.left_fy`)} FROM assignments a WHERE a.member_id = ${m}.id);`;
 
-const ASSIGNMENT_ADD = (a: string) => `
+export const ASSIGNMENT_ADD = (a: string) => `
   INSERT INTO group_fy (group_id, from_fy, to_fy, n)
     SELECT ${GROUP_KEY(a, 'm.joined_fy', 'm.left_fy')}, 1 FROM members m WHERE m.id = ${a}.member_id
     ON CONFLICT DO UPDATE SET n = n + 1;
