@@ -43,13 +43,16 @@ const MEMBER_WHERE = (m: string) =>
 /** One assignment row `a`'s key in group_fy, given its member's FYs; and in group_join. */
 const GROUP_KEY = (a: string, jf: string, lf: string) => `${a}.group_id, ${FROM_FY(a, jf)}, ${TO_FY(a, lf)}`;
 
-/** Adds or removes every assignment of member `m` (dates `m.joined_fy`/`m.left_fy`) in group_fy. */
-const MEMBER_GROUPS_DELTA = (m: string, sign: '' | '-') => `
+/**
+ * Adds or removes every assignment of member `m` (dates `m.joined_fy`/`m.left_fy`) in group_fy.
+ * An UPSERT applies its SELECT's rows one by one, so two rows with one key add up without a
+ * GROUP BY; rows left at 0 are found through the partial index group_fy_zero.
+ */
+const MEMBER_GROUPS_DELTA = (m: string, sign: '+' | '-') => `
   INSERT INTO group_fy (group_id, from_fy, to_fy, n)
-    SELECT ${GROUP_KEY('a', `${m}.joined_fy`, `${m}.left_fy`)}, ${sign}count(*) FROM assignments a WHERE a.member_id = ${m}.id GROUP BY 1, 2, 3
+    SELECT ${GROUP_KEY('a', `${m}.joined_fy`, `${m}.left_fy`)}, ${sign}1 FROM assignments a WHERE a.member_id = ${m}.id
     ON CONFLICT DO UPDATE SET n = n + excluded.n;
-  DELETE FROM group_fy WHERE n = 0 AND (group_id, from_fy, to_fy) IN
-    (SELECT ${GROUP_KEY('a', `${m}.joined_fy`, `${m}.left_fy`)} FROM assignments a WHERE a.member_id = ${m}.id);`;
+  DELETE FROM group_fy WHERE n = 0;`;
 
 export const ASSIGNMENT_ADD = (a: string) => `
   INSERT INTO group_fy (group_id, from_fy, to_fy, n)
@@ -61,7 +64,7 @@ export const ASSIGNMENT_ADD = (a: string) => `
 // nothing and group_fy is left alone: members_bd has removed the member's share already.
 const ASSIGNMENT_REMOVE = (a: string) => `
   UPDATE group_fy SET n = n - 1 WHERE (group_id, from_fy, to_fy) = (SELECT ${GROUP_KEY(a, 'm.joined_fy', 'm.left_fy')} FROM members m WHERE m.id = ${a}.member_id);
-  DELETE FROM group_fy WHERE n = 0 AND (group_id, from_fy, to_fy) = (SELECT ${GROUP_KEY(a, 'm.joined_fy', 'm.left_fy')} FROM members m WHERE m.id = ${a}.member_id);
+  DELETE FROM group_fy WHERE n = 0;
   UPDATE group_join SET n = n - 1 WHERE fy = ${FY(`${a}.assigned_on`)} AND group_id = ${a}.group_id AND member_id = ${a}.member_id;
   DELETE FROM group_join WHERE fy = ${FY(`${a}.assigned_on`)} AND group_id = ${a}.group_id AND member_id = ${a}.member_id AND n = 0;`;
 
@@ -125,6 +128,8 @@ CREATE TABLE group_fy (
   n        INTEGER NOT NULL,
   PRIMARY KEY (group_id, from_fy, to_fy)
 ) STRICT, WITHOUT ROWID;
+-- Rows whose count fell to 0, found without a scan (empty nearly always, so nearly free to keep).
+CREATE INDEX group_fy_zero ON group_fy(n) WHERE n = 0;
 
 CREATE TABLE group_join (
   fy        INTEGER NOT NULL,
@@ -182,7 +187,7 @@ END;
 CREATE TRIGGER members_report_groups_au AFTER UPDATE OF joined_on, left_on ON members
 WHEN OLD.joined_fy IS NOT NEW.joined_fy OR OLD.left_fy IS NOT NEW.left_fy BEGIN
   ${MEMBER_GROUPS_DELTA('OLD', '-')}
-  ${MEMBER_GROUPS_DELTA('NEW', '')}
+  ${MEMBER_GROUPS_DELTA('NEW', '+')}
 END;
 
 -- Assignments.
