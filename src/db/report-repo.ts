@@ -56,15 +56,6 @@ export interface AttendeeTotals {
   readonly unique_member_attendees: number;
 }
 
-/**
- * Connection settings for the report's large read-only scans: memory-mapped reads (no read
- * syscall per page) and a bigger page cache. They only affect this connection.
- */
-export function tuneForReports(db: Db): void {
-  db.pragma('mmap_size = 1073741824');
-  db.pragma('cache_size = -65536');
-}
-
 /** One fiscal year's parameters: its number, the day before it, its first and last day. */
 export interface FyDates {
   readonly fy: number;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import { ROLLUP_QUERIES, tuneForReports, type ReportQueries } from '../db/report-repo.js';
+import { ROLLUP_QUERIES, type ReportQueries } from '../db/report-repo.js';
 import { dayBefore, fiscalYearRange } from '../core/fiscal-year.js';
 import { buildFyReport, buildReport, type AgencyGrouping, type Report, type ReportData, type Section } from './model.js';
 
@@ -30,7 +30,6 @@ export interface ReportRequest {
 
 /** Loads and builds a report (one read transaction, so both years see the same data). */
 export function produceReport(db: Db, req: ReportRequest): Report {
-  tuneForReports(db);
   return db.transaction(() => {
     const current = buildFyReport(loadReportData(db, req.fy, req.sections, req.queries), req.sections, req.by);
     const previous = req.compare ? buildFyReport(loadReportData(db, req.fy - 1, req.sections, req.queries), req.sections, req.by) : undefined;
