@@ -152,75 +152,118 @@ export interface RosterApplier {
   deactivateAbsent(): number;
 }
 
-/** Pending assignments written at once (two Int32Arrays of this length: 512 KB). */
-const PENDING_MAX = 65536;
+/** New members or assignments held back before a bulk write (two Int32Arrays of this length: 512 KB). */
+const BULK_MAX = 65536;
 
 /**
- * Group assignments of members added by an import, written in batches of PENDING_MAX and after
- * the last row: two integers per assignment in typed arrays, inserted 256 rows per statement,
- * in member order, with each member's join date as the assignment's start. Written one by one
- * between member inserts, they cost about a fifth of a big import's time. Deferring them is
- * safe: a member this import added is never met again by it (a later row with the same email is
- * a duplicate_in_file reject).
+ * The members a roster import adds, and their group assignments, are written in bulk. Each new
+ * member goes into a TEMP staging table (no triggers; only its email is indexed, to catch a
+ * repeated email) with the id it will have; each assignment into two typed arrays. Every
+ * BULK_MAX members or assignments, and after the last row, one INSERT…SELECT moves the staged
+ * members into `members`, and one the assignments into `assignments` (starting on the member's
+ * join date).
+ *
+ * Why: inserted one statement per row, each INSERT into a table with triggers (the report
+ * rollups of migration 009) opens a statement journal that copies every page it touches; a
+ * million-row import spent three quarters of its time there. One statement journals a page once.
+ * Deferring is safe: a member this import added is never met again by it (a later row with the
+ * same email is a duplicate_in_file reject), and the import holds the write lock, so nobody else
+ * takes the ids it hands out.
  */
-class PendingAssignments {
-  private members: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  private groups: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  private n = 0;
+class BulkAdds {
+  private nextId: number;
+  private staged = 0;
+  private readonly pairMember = new Int32Array(BULK_MAX);
+  private readonly pairGroup = new Int32Array(BULK_MAX);
+  private pairs = 0;
+  private readonly stage: Statement<[number, string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string]>;
+  private readonly stagedEmail: Statement<[string], number>;
+
   constructor(
     private readonly db: Db,
-    private readonly source: AssignmentSource,
-    private readonly batchId: number,
-  ) {}
-
-  add(memberId: number, groupId: number): void {
-    if (this.n === PENDING_MAX) this.flush();
-    if (this.n === this.members.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.members = grow(this.members);
-      this.groups = grow(this.groups);
-    }
-    this.members[this.n] = memberId;
-    this.groups[this.n] = groupId;
-    this.n++;
+    private readonly o: { batchId: number; nowIso: string; source: AssignmentSource; firstId: number },
+  ) {
+    this.nextId = o.firstId;
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS aicop_new_members (
+      id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, domain TEXT, agency_id INTEGER, first_name TEXT, last_name TEXT,
+      reported_agency TEXT, member_type TEXT, job_title TEXT, role_track TEXT, joined_on TEXT);
+    DELETE FROM temp.aicop_new_members;
+    CREATE TEMP TABLE IF NOT EXISTS aicop_new_assignments (member_id INTEGER, group_id INTEGER);
+    DELETE FROM temp.aicop_new_assignments;`);
+    this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`);
+    this.stagedEmail = db.prepare<[string], number>('SELECT 1 FROM temp.aicop_new_members WHERE email = ?').pluck();
   }
 
+  /** Stages a new member and returns its id; 0 when an earlier row staged the same email. */
+  addMember(m: NewMember): number {
+    const id = this.nextId;
+    const info = this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on);
+    if (info.changes === 0) return 0;
+    this.nextId++;
+    if (++this.staged === BULK_MAX) this.flush();
+    return id;
+  }
+
+  /** Whether a row of this file staged this email and it is not written yet. */
+  hasMember(email: string): boolean {
+    return this.staged > 0 && this.stagedEmail.get(email) !== undefined;
+  }
+
+  addAssignment(memberId: number, groupId: number): void {
+    this.pairMember[this.pairs] = memberId;
+    this.pairGroup[this.pairs] = groupId;
+    if (++this.pairs === BULK_MAX) this.flush();
+  }
+
+  /** Writes what is staged: the members first (the assignments read their join dates). */
   flush(): void {
-    if (this.n === 0) return;
-    const firstId = suspendRollups(this.db, 'assignments');
-    this.insert();
-    resumeRollups(this.db, 'assignments', firstId);
-    this.n = 0;
+    if (this.staged > 0) {
+      this.db
+        .prepare(
+          `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
+             created_at, updated_at, created_batch, updated_batch)
+           SELECT id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, @now, @now, @batch, @batch
+           FROM temp.aicop_new_members ORDER BY id`,
+        )
+        .run({ now: this.o.nowIso, batch: this.o.batchId });
+      this.db.exec('DELETE FROM temp.aicop_new_members');
+      this.staged = 0;
+    }
+    if (this.pairs > 0) {
+      this.stagePairs();
+      const firstId = suspendRollups(this.db, 'assignments');
+      this.db
+        .prepare(
+          `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
+           SELECT p.member_id, p.group_id, m.joined_on, ?, ? FROM temp.aicop_new_assignments p JOIN members m ON m.id = p.member_id
+           WHERE true ORDER BY p.rowid
+           ON CONFLICT (member_id, group_id) WHERE removed_on IS NULL DO NOTHING`,
+        )
+        .run(this.o.source, this.o.batchId);
+      resumeRollups(this.db, 'assignments', firstId);
+      this.db.exec('DELETE FROM temp.aicop_new_assignments');
+      this.pairs = 0;
+    }
   }
 
-  private insert(): void {
+  /** Copies the typed arrays into the TEMP table, 256 pairs per statement. */
+  private stagePairs(): void {
     const PER = 256;
-    const sql = (k: number): string =>
-      `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
-       SELECT v.column1, v.column2, m.joined_on, ?, ? FROM (VALUES ${Array.from({ length: k }, () => '(?, ?)').join(', ')}) v
-       JOIN members m ON m.id = v.column1 WHERE true
-       ON CONFLICT (member_id, group_id) WHERE removed_on IS NULL DO NOTHING`;
-    const full = this.n >= PER ? this.db.prepare(sql(PER)) : undefined;
-    const args: (number | string)[] = new Array(2 + 2 * PER);
-    args[0] = this.source;
-    args[1] = this.batchId;
+    const sql = (k: number): string => `INSERT INTO temp.aicop_new_assignments VALUES ${Array.from({ length: k }, () => '(?, ?)').join(', ')}`;
+    const full = this.pairs >= PER ? this.db.prepare(sql(PER)) : undefined;
+    const args: number[] = new Array(2 * PER);
     let i = 0;
-    for (; full && i + PER <= this.n; i += PER) {
+    for (; full && i + PER <= this.pairs; i += PER) {
       for (let k = 0; k < PER; k++) {
-        args[2 + 2 * k] = this.members[i + k] as number;
-        args[3 + 2 * k] = this.groups[i + k] as number;
+        args[2 * k] = this.pairMember[i + k] as number;
+        args[2 * k + 1] = this.pairGroup[i + k] as number;
       }
       full.run(args);
     }
-    const rest = this.n - i;
-    if (rest > 0) {
-      const tail: (number | string)[] = [this.source, this.batchId];
-      for (let k = i; k < this.n; k++) tail.push(this.members[k] as number, this.groups[k] as number);
-      this.db.prepare(sql(rest)).run(tail);
+    if (i < this.pairs) {
+      const tail: number[] = [];
+      for (let k = i; k < this.pairs; k++) tail.push(this.pairMember[k] as number, this.pairGroup[k] as number);
+      this.db.prepare(sql(this.pairs - i)).run(tail);
     }
   }
 }
@@ -256,9 +299,9 @@ export function createRosterApplier(
     return changed;
   };
 
-  const pending = new PendingAssignments(db, source, o.batchId);
   // New members reach the report rollups in one statement at flush(), not one trigger each.
   const firstNewMember = suspendRollups(db, 'members');
+  const bulk = new BulkAdds(db, { batchId: o.batchId, nowIso: o.nowIso, source, firstId: firstNewMember });
 
   // Emails of rejected rows: few, so a Set; accepted ones are told apart through the table
   // (created_batch for rows this batch inserted, the TEMP table for existing members it met).
@@ -274,15 +317,16 @@ export function createRosterApplier(
   return {
     apply(r) {
       if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
-      const joined = r.joined_on ?? o.today;
-      const id = insertMember(db, newMemberFrom(r, o.resolver.resolve(r.domain), joined), o.nowIso, o.batchId);
-      if (id !== 0) {
-        if (r.working_groups !== null) for (const g of r.working_groups) pending.add(id, g.id);
-        if (r.practice_areas !== null) for (const g of r.practice_areas) pending.add(id, g.id);
+      const existing = s.byEmail.get(r.email);
+      if (!existing) {
+        const joined = r.joined_on ?? o.today;
+        const id = bulk.addMember(newMemberFrom(r, o.resolver.resolve(r.domain), joined));
+        if (id === 0) return 'duplicate';
+        if (r.working_groups !== null) for (const g of r.working_groups) bulk.addAssignment(id, g.id);
+        if (r.practice_areas !== null) for (const g of r.practice_areas) bulk.addAssignment(id, g.id);
         return 'added';
       }
-      const existing = s.byEmail.get(r.email);
-      if (!existing || existing.created_batch === o.batchId || seen.run(r.email).changes === 0) return 'duplicate';
+      if (existing.created_batch === o.batchId || seen.run(r.email).changes === 0) return 'duplicate';
       const next: MemberRow = { ...existing };
       let fieldsChanged = false;
       if (o.mode !== 'skip') {
@@ -314,7 +358,7 @@ export function createRosterApplier(
       return reactivated ? 'reactivated' : 'updated';
     },
     flush() {
-      pending.flush();
+      bulk.flush();
       resumeRollups(db, 'members', firstNewMember);
     },
     markSeen(email) {
@@ -323,6 +367,7 @@ export function createRosterApplier(
       const m = s.byEmail.get(email);
       if (m && (m.created_batch === o.batchId || seen.run(email).changes === 0)) return false;
       if (m) return true;
+      if (bulk.hasMember(email)) return false;
       rejected.add(email);
       return true;
     },
@@ -349,7 +394,7 @@ export function createRosterApplier(
   };
 }
 
-/** Drops the import's TEMP table (after COMMIT or ROLLBACK). */
+/** Drops the import's TEMP tables (after COMMIT or ROLLBACK). */
 export function dropSeenTable(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.aicop_seen');
+  db.exec('DROP TABLE IF EXISTS temp.aicop_seen; DROP TABLE IF EXISTS temp.aicop_new_members; DROP TABLE IF EXISTS temp.aicop_new_assignments;');
 }

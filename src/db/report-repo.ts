@@ -163,7 +163,7 @@ export const ROLLUP_QUERIES: ReportQueries = {
 const COUNTED = (d: string) => `(joined_on <= ${d} AND (left_on IS NULL OR left_on > ${d}))`;
 
 /**
- * One pass over members (covered by index members_report from migration 007), grouped by
+ * One pass over members (the reference: the report itself reads member_fy), grouped by
  * agency and member type: at_start (counted the day before the FY), joined and left within
  * the FY, at_end (counted on the FY's last day).
  */
