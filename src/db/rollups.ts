@@ -4,8 +4,8 @@ import type { Db } from './open.js';
 /**
  * Bulk upkeep of the report rollups for a roster import (see migration 011): between
  * `suspend()` and `resume()`, inside one transaction, new members' and new assignments' INSERT
- * triggers stand aside and the caller adds those rows to the rollups with `addMembersFrom(id)` /
- * `addAssignmentsFrom(id)`: every row whose id is at least `id`, grouped exactly as 009 defines
+ * triggers stand aside and the caller adds those rows to the rollups with `addToRollups(table, id)`:
+ * every row whose id is at least `id`, grouped exactly as 009 defines
  * the rollups (the same SELECTs, restricted to the new rows), so the two paths cannot drift.
  * The caller must not update or delete a row it inserted while suspended before adding it: the
  * UPDATE/DELETE triggers would take out a share that was never put in.
@@ -30,13 +30,17 @@ export function suspendRollups(db: Db, table: BulkTable): number {
   return (db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM ${table}`).pluck().get() as number);
 }
 
-/** Adds the rows inserted since `firstId` to the rollups and restores the INSERT trigger. */
-export function resumeRollups(db: Db, table: BulkTable, firstId: number): void {
+/** Adds the rows of `table` whose id is at least `firstId` to the rollups. */
+export function addToRollups(db: Db, table: BulkTable, firstId: number): void {
   if (table === 'members') {
     db.prepare(ADD_MEMBERS).run(firstId);
   } else {
     db.prepare(ADD_GROUP_FY).run(firstId);
     db.prepare(ADD_GROUP_JOIN).run(firstId);
   }
+}
+
+/** Restores the table's INSERT trigger (every row inserted meanwhile must have been added). */
+export function resumeRollups(db: Db, table: BulkTable): void {
   db.prepare('DELETE FROM meta WHERE key = ?').run(`bulk:${table}`);
 }
