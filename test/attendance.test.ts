@@ -352,6 +352,24 @@ describe('import events and attendance', () => {
     expect(query(t.dbPath, "SELECT event_id, member_id FROM attendance WHERE email = 'cy@gmail.com'")).toEqual([{ event_id: '2023-01-CM', member_id: cy }]);
   });
 
+  it('links attendees when they join through import members or members add; undoing the roster unlinks them', async () => {
+    const t = await loaded();
+    const linked = () => query<{ email: string; event_id: string; linked: number }>(t.dbPath, "SELECT email, event_id, member_id IS NOT NULL AS linked FROM attendance WHERE email IN ('dee.fox@army.mil', 'fay@opm.gov', 'gus@doe.gov') ORDER BY email");
+    expect(linked().map((r) => r.linked)).toEqual([0, 0, 0]);
+    const r = await t.run(['import', 'members', writeFile(t.dir, 'joiners.csv', 'email\ndee.fox@army.mil\nfay@opm.gov\n')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(linked()).toEqual([
+      { email: 'dee.fox@army.mil', event_id: '2023-01-CM', linked: 1 },
+      { email: 'fay@opm.gov', event_id: '2023-03-TR', linked: 1 },
+      { email: 'gus@doe.gov', event_id: '2023-03-TR', linked: 0 },
+    ]);
+    expect((await t.run(['members', 'add', '--email', 'gus@doe.gov'])).code).toBe(0);
+    expect(linked().map((r) => r.linked)).toEqual([1, 1, 1]);
+    const batch = query<{ id: number }>(t.dbPath, "SELECT max(id) AS id FROM import_batches WHERE kind = 'members'")[0]?.id;
+    expect((await t.run(['--yes', 'imports', 'undo', String(batch)])).code).toBe(0);
+    expect(linked().map((r) => r.linked)).toEqual([0, 0, 1]);
+  });
+
   it('--map names odd headers; two columns for one field is exit 4; --dry-run and --max-reject-rate change nothing', async () => {
     const t = await loaded();
     const before = dumpTables(t.dbPath);

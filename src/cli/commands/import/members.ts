@@ -23,6 +23,7 @@ import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadGroups } from '../../../db/groups-repo.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropSeenTable, type DuplicateMode } from '../../../db/members-repo.js';
+import { linkAttendanceToMembers } from '../../../db/events-repo.js';
 import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
@@ -143,6 +144,8 @@ export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): Imp
             },
             async finish() {
               applier.flush();
+              // Attendance imported before these people became members now counts as theirs.
+              linkAttendanceToMembers(db);
               if (!opts.sync) {
                 dropSeenTable(db);
                 return {};

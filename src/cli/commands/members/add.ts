@@ -6,6 +6,7 @@ import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
 import { findMemberByEmail, insertMember, newMemberFrom, writeMember } from '../../../db/members-repo.js';
+import { linkAttendanceToMembers } from '../../../db/events-repo.js';
 import type { Db } from '../../../db/open.js';
 import type { MemberFieldFlags } from './flags.js';
 
@@ -79,6 +80,7 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
       const joined = r.joined_on ?? today;
       const id = insertMember(db, newMemberFrom(r, createAgencyResolver(db).resolve(r.domain), joined), now.toISOString(), null);
       for (const g of groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source: 'manual', batchId: null });
+      linkAttendanceToMembers(db);
       return { id, email: r.email, status: 'added' };
     })
     .immediate();
