@@ -75,6 +75,27 @@ describe('imports list, show and undo', () => {
     expect((await t.run(['--yes', 'import', 'members', 'v2.csv', '--sync'])).stderr).toContain('1 added');
   });
 
+  it('undo leaves every table but the import history as it was: unmapped agencies the batch created go too', async () => {
+    const t = await seeded();
+    const history = new Set(['import_batches', 'import_rejects', 'batch_changes']);
+    const tables = () => {
+      const db = openDb(t.dbPath);
+      try {
+        return (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]).filter((n) => !history.has(n));
+      } finally {
+        db.close();
+      }
+    };
+    const before = dumpTables(t.dbPath, tables());
+    writeFile(t.dir, 'v3.csv', 'email,working groups\nzed@smalltown-nowhere.gov,Event Planning\nyan@smalltown-nowhere.gov,\nann@nasa.gov,Tools and Resources\n');
+    expect((await t.run(['import', 'members', 'v3.csv'])).code).toBe(0);
+    const db = openDb(t.dbPath);
+    expect(db.prepare("SELECT name, source FROM agencies WHERE name = 'smalltown-nowhere.gov'").all()).toEqual([{ name: 'smalltown-nowhere.gov', source: 'unmapped' }]);
+    db.close();
+    expect((await t.run(['--yes', 'imports', 'undo', '2'])).code).toBe(0);
+    expect(dumpTables(t.dbPath, tables())).toBe(before);
+  });
+
   it('undo refuses when a later batch or a manual edit touched the same members', async () => {
     const t = await seeded();
     writeFile(t.dir, 'v2.csv', V2);

@@ -82,6 +82,15 @@ export function createAgencyLookup(db: Db): AgencyLookup {
  * left without members. Returns the number of members whose agency changed. Runs in one
  * transaction (nested safely inside the caller's).
  */
+/**
+ * Deletes 'unmapped' agencies no member belongs to any more. They exist only to group the members
+ * of a domain the directory does not know, so once the last such member has gone (re-mapped, or
+ * removed by `imports undo`) they are noise in reports and lists.
+ */
+export function dropOrphanUnmappedAgencies(db: Db): number {
+  return db.prepare("DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)").run().changes;
+}
+
 export function remapMemberAgencies(db: Db): number {
   return db.transaction(() => {
     const resolver = createAgencyResolver(db);
@@ -95,7 +104,7 @@ export function remapMemberAgencies(db: Db): number {
         changed++;
       }
     }
-    db.prepare("DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)").run();
+    dropOrphanUnmappedAgencies(db);
     return changed;
   }).immediate();
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { RejectReason } from '../core/reasons.js';
 import type { Db } from './open.js';
+import { dropOrphanUnmappedAgencies } from './agencies-repo.js';
 
 export type ImportKind = 'members' | 'events' | 'attendance';
 export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance';
@@ -249,6 +250,8 @@ export function undoBatch(db: Db, batchId: number, who: string, at: string): Und
   }
   let deleted = 0;
   for (const table of ['attendance', 'events', 'members']) deleted += db.prepare(`DELETE FROM ${table} WHERE created_batch = ?`).run(batchId).changes;
+  // Unmapped agencies this batch created for its new members' domains go with them.
+  dropOrphanUnmappedAgencies(db);
   db.prepare("UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?").run(at, who, batchId);
   return { deleted, restored, assignmentsRemoved, assignmentsReopened };
 }
