@@ -200,11 +200,11 @@ describe('aicop members show', () => {
     expect(j.imports).toEqual([{ id: t.ids.batch, kind: 'members', file_name: 'roster.csv', imported_by: 'jo', started_at: '2024-01-15T09:00:00Z', status: 'applied' }]);
   });
 
-  it('an unknown address exits 4 with a hint, and changes nothing', async () => {
+  it('an unknown address exits 2 (a bad value, as in members update and groups assign) with a hint, and changes nothing', async () => {
     const t = await seededDb();
     const before = dumpTables(t.dbPath);
     const r = await t.run(['members', 'show', 'nobody@alpha-test.gov']);
-    expect(r.code).toBe(4);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('aicop: error: nobody@alpha-test.gov: no member with this address\n  search for it with: aicop members list --status all --search "nobody"\n');
     expect(dumpTables(t.dbPath)).toBe(before);

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { InputError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/fiscal-year.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
@@ -57,7 +57,7 @@ export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): Membe
   const email = normaliseEmailArg(opts.email);
   const detail = getMemberDetail(ctx.db(), email, isoDateOf(ctx.now()));
   if (!detail) {
-    throw new InputError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
+    throw new UsageError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
   }
   if (format === 'json') {
     const json = { ...memberJson(detail.member), groups: detail.groups, imports: detail.imports };
