@@ -358,6 +358,35 @@ describe('import members: stdin and interactive mapping', () => {
 });
 
 describe('import members: a large roster', () => {
+  it('a big file next to existing members: exact counts across the bulk writes (71,015 rows)', async () => {
+    const t = tempDb();
+    const old = ['email,first name'];
+    for (let j = 0; j < 1000; j++) old.push(`old${j}@nasa.gov,Old`);
+    writeFile(t.dir, 'old.csv', `${old.join('\n')}\n`);
+    expect((await t.run(['import', 'members', 'old.csv'])).code).toBe(0);
+    const rows = ['email,first name'];
+    for (let i = 0; i < 70_000; i++) rows.push(`u${i}@nasa.gov,New`);
+    for (let j = 0; j < 1000; j++) rows.push(`OLD${j}@nasa.gov,Changed`);
+    // Repeats, after the first 65,536 new members were written: of new and of existing members.
+    for (let i = 0; i < 10; i++) rows.push(`u${i}@nasa.gov,Again`);
+    for (let j = 0; j < 5; j++) rows.push(`old${j}@nasa.gov,Again`);
+    writeFile(t.dir, 'big.csv', `${rows.join('\n')}\n`);
+    const r = await t.run(['import', 'members', 'big.csv']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('big.csv: 71015 rows read: 70000 added, 1000 updated, 0 unchanged, 0 reactivated, 0 deactivated, 15 rejected');
+    expect(r.stderr).toContain('rejected by reason: duplicate_in_file 15');
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare('SELECT first_name, count(*) FROM members GROUP BY first_name ORDER BY first_name').raw().all()).toEqual([
+        ['Changed', 1000],
+        ['New', 70000],
+      ]);
+      expect(db.prepare("SELECT min(id), max(id) FROM members WHERE first_name = 'New'").raw().get()).toEqual([1001, 71000]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
   it('writes every added member’s assignments, across the batched writes (40,000 rows, 70,000 assignments)', async () => {
     const t = tempDb();
     const lines = ['email,working groups,practice areas,joined'];
