@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './open.js';
 import { LATEST_VERSION, schemaVersion } from './open.js';
+import { ROLLUP_CONTENTS } from './migrations/009-report-rollups.js';
 
 export interface CheckResult {
   readonly integrity: readonly string[];
@@ -19,6 +20,41 @@ export function checkDatabase(db: Db): CheckResult {
   const version = schemaVersion(db);
   const ok = integrity.length === 1 && integrity[0] === 'ok' && foreignKeyProblems === 0 && version === LATEST_VERSION;
   return { integrity, foreignKeyProblems, schemaVersion: version, latestVersion: LATEST_VERSION, ok };
+}
+
+/** A report rollup (migration 009) whose rows differ from what its definition computes. */
+export interface RollupDrift {
+  readonly table: string;
+  /** Rows in the table but not in the definition's result, plus the other way round. */
+  readonly rows: number;
+}
+
+const ROLLUPS_SINCE = 9;
+
+/** Compares every report rollup with its definition; [] when all match (or before schema 9). */
+export function rollupDrift(db: Db): RollupDrift[] {
+  if (schemaVersion(db) < ROLLUPS_SINCE) return [];
+  return Object.entries(ROLLUP_CONTENTS)
+    .map(([table, select]) => ({
+      table,
+      rows: db
+        .prepare(`SELECT count(*) FROM (SELECT * FROM (SELECT * FROM ${table} EXCEPT SELECT * FROM (${select})) UNION ALL SELECT * FROM (SELECT * FROM (${select}) EXCEPT SELECT * FROM ${table}))`)
+        .pluck()
+        .get() as number,
+    }))
+    .filter((d) => d.rows > 0);
+}
+
+/** Rebuilds the given rollup tables from their definitions, in one write transaction. */
+export function rebuildRollups(db: Db, tables: readonly string[]): void {
+  db.transaction(() => {
+    for (const table of tables) {
+      const select = ROLLUP_CONTENTS[table];
+      if (select === undefined) throw new Error(`not a rollup table: ${table}`);
+      db.exec(`DELETE FROM ${table}`);
+      db.exec(`INSERT INTO ${table} ${select}`);
+    }
+  }).immediate();
 }
 
 /**

@@ -1,23 +1,44 @@
 import type { CliContext } from '../../context.js';
 import { DatabaseError } from '../../errors.js';
 import { openDatabase } from '../../../db/open.js';
-import { checkDatabase, type CheckResult } from '../../../db/maintenance.js';
+import { checkDatabase, rebuildRollups, rollupDrift, type CheckResult, type RollupDrift } from '../../../db/maintenance.js';
 
-/** Inspects without migrating: a database of an older schema is reported, not upgraded. */
-export function runDbCheck(ctx: CliContext): CheckResult {
+const describeDrift = (drift: readonly RollupDrift[]): string => drift.map((d) => `${d.table} differs in ${d.rows} ${d.rows === 1 ? 'row' : 'rows'}`).join(', ');
+
+/**
+ * Inspects without migrating: a database of an older schema is reported, not upgraded. The only
+ * write it may make is `--repair`: report rollups that drifted from their tables are rebuilt.
+ */
+export function runDbCheck(ctx: CliContext, repair = false): CheckResult {
   const file = ctx.dbPath();
   const db = openDatabase(file, { waitSeconds: ctx.globals.wait, create: false, migrate: false });
   try {
     const r = checkDatabase(db);
+    const intact = r.integrity.length === 1 && r.integrity[0] === 'ok';
+    // Rollups are compared only on a sound file: on a damaged one the comparison means nothing.
+    let drift = intact ? rollupDrift(db) : [];
+    let rollups = drift.length === 0 ? 'ok' : describeDrift(drift);
+    if (repair && drift.length > 0) {
+      rebuildRollups(db, drift.map((d) => d.table));
+      rollups = `rebuilt (${describeDrift(drift)}); ${rollupDrift(db).length === 0 ? 'ok now' : 'still different'}`;
+      drift = rollupDrift(db);
+    }
     const lines = [
       `database: ${file}`,
       `integrity: ${r.integrity.join('; ')}`,
       `foreign keys: ${r.foreignKeyProblems === 0 ? 'ok' : `${r.foreignKeyProblems} broken references`}`,
+      ...(intact && r.schemaVersion >= 9 ? [`report rollups: ${rollups}`] : []),
       `schema version: ${r.schemaVersion}${r.schemaVersion < r.latestVersion ? ` (this aicop migrates it to ${r.latestVersion} on the next command that uses it)` : ''}`,
     ];
     ctx.stdout.write(`${lines.join('\n')}\n`);
-    const damaged = !(r.integrity.length === 1 && r.integrity[0] === 'ok') || r.foreignKeyProblems > 0;
+    const damaged = !intact || r.foreignKeyProblems > 0;
     if (damaged) throw new DatabaseError(`${file}: integrity check failed`, 'restore the latest backup (aicop db backup makes one)');
+    if (drift.length > 0) {
+      throw new DatabaseError(
+        `${file}: the report rollups differ from the tables they summarise (${describeDrift(drift)}); reports would be wrong`,
+        'rebuild them from the tables: aicop db check --repair (and please report this: it is a bug)',
+      );
+    }
     return r;
   } finally {
     db.close();

@@ -20,11 +20,16 @@ export function registerDb(program: Command, ctx: CliContext): Command {
     'AICOP_DB=/srv/cop.db aicop db path',
   );
   withExamples(
-    noun.command('check').description('run PRAGMA integrity_check and foreign_key_check and show the schema version; exit 5 if damaged').action(async () => {
-      const { runDbCheck } = await import('./check.js');
-      runDbCheck(ctx);
-    }),
+    noun
+      .command('check')
+      .description('run PRAGMA integrity_check and foreign_key_check, compare the report rollups with the tables they summarise, show the schema version; exit 5 if damaged')
+      .option('--repair', 'rebuild report rollups that differ from their tables (the only repair made; nothing else is written)', false)
+      .action(async (opts: { repair: boolean }) => {
+        const { runDbCheck } = await import('./check.js');
+        runDbCheck(ctx, opts.repair);
+      }),
     'aicop db check',
+    'aicop db check --repair',
   );
   withExamples(
     noun
