@@ -367,7 +367,7 @@ describe('import members: a large roster', () => {
     const rows = ['email,first name'];
     for (let i = 0; i < 70_000; i++) rows.push(`u${i}@nasa.gov,New`);
     for (let j = 0; j < 1000; j++) rows.push(`OLD${j}@nasa.gov,Changed`);
-    // Repeats, after the first 65,536 new members were written: of new and of existing members.
+    // Repeats, after the new members were written (in batches of 16,384): of new and of existing members.
     for (let i = 0; i < 10; i++) rows.push(`u${i}@nasa.gov,Again`);
     for (let j = 0; j < 5; j++) rows.push(`old${j}@nasa.gov,Again`);
     writeFile(t.dir, 'big.csv', `${rows.join('\n')}\n`);

@@ -152,8 +152,8 @@ export interface RosterApplier {
   deactivateAbsent(): number;
 }
 
-/** New members or assignments held back before a bulk write (two Int32Arrays of this length: 512 KB). */
-const BULK_MAX = 65536;
+/** New members or assignments held back before a bulk write (two Int32Arrays of this length: 128 KB). */
+const BULK_MAX = 16384;
 
 /**
  * The members a roster import adds, and their group assignments, are written in bulk. Each new

