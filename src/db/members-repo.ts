@@ -144,7 +144,7 @@ export interface RosterApplier {
    * the report rollups. Call once, after the last row and before any other write.
    */
   flush(): void;
-  /** Remembers an email of a rejected row: not a member to deactivate with --sync. Returns false if seen before. */
+  /** Remembers the email of a rejected row (a member it names is not one to deactivate with --sync). Returns false if seen before. */
   markSeen(email: string): boolean;
   /** --sync: active members whose email no row of this file carried. */
   countAbsent(): { absent: number; active: number };
@@ -276,15 +276,16 @@ class BulkAdds {
 /**
  * The roster import's writer (inside the import's transaction): inserts new members (assignments
  * opened from their join date), updates existing ones per `mode` recording before-images,
- * reactivates returning members, and remembers every email seen (a TEMP table, so memory stays
+ * reactivates returning members, and remembers every member seen (a TEMP table, so memory stays
  * flat on million-row files) for duplicate detection and --sync.
  */
 export function createRosterApplier(
   db: Db,
   o: { batchId: number; mode: DuplicateMode; today: string; nowIso: string; recorder: ChangeRecorder; resolver: AgencyResolver; source?: AssignmentSource },
 ): RosterApplier {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_seen (email TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.aicop_seen;');
-  const seen = db.prepare<[string]>('INSERT OR IGNORE INTO temp.aicop_seen (email) VALUES (?)');
+  // Ids, not emails: a million-member re-import fills this table, and integer keys keep it small.
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_seen (id INTEGER PRIMARY KEY); DELETE FROM temp.aicop_seen;');
+  const seen = db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (id) VALUES (?)');
   const s = stmts(db);
   const source = o.source ?? 'import';
 
@@ -308,15 +309,15 @@ export function createRosterApplier(
   const firstNewMember = suspendRollups(db, 'members');
   const bulk = new BulkAdds(db, { batchId: o.batchId, nowIso: o.nowIso, source, firstId: firstNewMember });
 
-  // Emails of rejected rows: few, so a Set; accepted ones are told apart through the table
-  // (created_batch for rows this batch inserted, the TEMP table for existing members it met).
+  // Emails of rejected rows that are not members: few, so a Set (a later row with one of them is
+  // a duplicate). Accepted rows are told apart through the tables: ids from firstNewMember on for
+  // members this batch added, the TEMP table for existing members it met.
   const rejected = new Set<string>();
   let syncPrepared = false;
   const prepareSync = (): void => {
     if (syncPrepared) return;
     syncPrepared = true;
-    for (const e of rejected) seen.run(e);
-    db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (email) SELECT email FROM members WHERE created_batch = ?').run(o.batchId);
+    db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (id) SELECT id FROM members WHERE id >= ?').run(firstNewMember);
   };
 
   return {
@@ -331,7 +332,7 @@ export function createRosterApplier(
         if (r.practice_areas !== null) for (const g of r.practice_areas) bulk.addAssignment(id, g.id);
         return 'added';
       }
-      if (existing.created_batch === o.batchId || seen.run(r.email).changes === 0) return 'duplicate';
+      if (existing.created_batch === o.batchId || seen.run(existing.id).changes === 0) return 'duplicate';
       const next: MemberRow = { ...existing };
       let fieldsChanged = false;
       if (o.mode !== 'skip') {
@@ -370,7 +371,7 @@ export function createRosterApplier(
       if (rejected.has(email)) return false;
       // An earlier accepted row with this email makes this one a duplicate.
       const m = s.byEmail.get(email);
-      if (m && (m.created_batch === o.batchId || seen.run(email).changes === 0)) return false;
+      if (m && (m.created_batch === o.batchId || seen.run(m.id).changes === 0)) return false;
       if (m) return true;
       if (bulk.hasMember(email)) return false;
       rejected.add(email);
@@ -380,7 +381,7 @@ export function createRosterApplier(
       prepareSync();
       const row = db
         .prepare<[], { absent: number; active: number }>(
-          `SELECT count(*) FILTER (WHERE email NOT IN (SELECT email FROM temp.aicop_seen)) AS absent, count(*) AS active FROM members WHERE left_on IS NULL`,
+          `SELECT count(*) FILTER (WHERE id NOT IN (SELECT id FROM temp.aicop_seen)) AS absent, count(*) AS active FROM members WHERE left_on IS NULL`,
         )
         .get();
       return row ?? { absent: 0, active: 0 };
@@ -388,7 +389,7 @@ export function createRosterApplier(
     deactivateAbsent() {
       prepareSync();
       const rows = db
-        .prepare<[], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE left_on IS NULL AND email NOT IN (SELECT email FROM temp.aicop_seen) ORDER BY id`)
+        .prepare<[], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE left_on IS NULL AND id NOT IN (SELECT id FROM temp.aicop_seen) ORDER BY id`)
         .all();
       for (const m of rows) {
         o.recorder.record('member', [m.id], 'update', beforeImage(m));
