@@ -6,13 +6,14 @@
 import { checkEmail } from './email.js';
 import type { RejectReason } from './reasons.js';
 import { parseDate } from './dates.js';
-import { assignColumns, normalizeHeader } from './roster.js';
+import { ROLE_TRACKS, assignColumns, normalizeHeader, parseRoleTrack, type RoleTrack } from './roster.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 
 export { EVENT_TYPES, type EventType };
 
-export const TRACKS = ['Acquisition', 'Leadership', 'Technical'] as const;
-export type Track = (typeof TRACKS)[number];
+/** An event's track: the same three as a member's role track. */
+export const TRACKS = ROLE_TRACKS;
+export type Track = RoleTrack;
 
 /** A rejected row: the reason code stored in import_rejects and a sentence for the user. */
 export interface RowReject {
@@ -119,11 +120,6 @@ export function parseEventType(raw: string): EventType | null {
   return TYPE_ALIASES[slug(raw)] ?? null;
 }
 
-/** The track a cell names, case-insensitively, or null. */
-export function parseTrack(raw: string): Track | null {
-  const s = raw.trim().toLowerCase();
-  return TRACKS.find((t) => t.toLowerCase() === s) ?? null;
-}
 
 const TRUE_WORDS = new Set(['yes', 'y', 'true', '1', 't']);
 const FALSE_WORDS = new Set(['no', 'n', 'false', '0', 'f']);
@@ -167,7 +163,7 @@ export function validateEventRow(row: RawRow<EventField>): Validated<EventRecord
   if (heldOn === null) return reject('bad_date', `event ${id}: date ${show(rawDate)} is not a date (use YYYY-MM-DD or M/D/YYYY)`);
   let track: Track | null = null;
   if (text(row.track) !== '') {
-    track = parseTrack(row.track ?? '');
+    track = parseRoleTrack(row.track ?? '');
     if (track === null) return reject('bad_value', `event ${id}: track ${show(row.track)} is not one of ${TRACKS.join(', ')}`);
   }
   const governmentWide = parseYesNo(row.government_wide, false);

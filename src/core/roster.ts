@@ -194,6 +194,11 @@ function text(fields: readonly string[], i: number): string | null {
 
 const ROLE_BY_LOWER = new Map(ROLE_TRACKS.map((t) => [t.toLowerCase(), t] as const));
 
+/** The role track a cell names, case-insensitively (surrounding spaces ignored), or null. */
+export function parseRoleTrack(raw: string): RoleTrack | null {
+  return ROLE_BY_LOWER.get(raw.trim().toLowerCase()) ?? null;
+}
+
 function splitGroups(raw: string, env: RosterEnv, email: string): GroupInfo[] | RowError {
   const out: GroupInfo[] = [];
   for (const part of raw.split(/[;|]/)) {
@@ -242,7 +247,7 @@ export function validateRosterRow(fields: readonly string[], layout: RosterLayou
   let track: RoleTrack | null = null;
   const rawTrack = text(fields, ix.role_track);
   if (rawTrack !== null) {
-    const t = ROLE_BY_LOWER.get(rawTrack.toLowerCase());
+    const t = parseRoleTrack(rawTrack);
     if (!t) return { reason: 'bad_value', detail: `role track "${rawTrack}" is not Acquisition, Leadership or Technical`, email };
     track = t;
   }

@@ -172,7 +172,6 @@ const BULK_MAX = 16384;
  */
 class BulkAdds {
   private nextId: number;
-  private staged = 0;
   private readonly pairMember = new Int32Array(BULK_MAX);
   private readonly pairGroup = new Int32Array(BULK_MAX);
   private pairs = 0;
@@ -200,7 +199,7 @@ class BulkAdds {
     this.stagedEmails.add(m.email);
     const id = this.nextId++;
     this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on);
-    if (++this.staged === BULK_MAX) this.flush();
+    if (this.stagedEmails.size === BULK_MAX) this.flush();
     return id;
   }
 
@@ -217,8 +216,9 @@ class BulkAdds {
 
   /** Writes what is staged: the members first (the assignments read their join dates). */
   flush(): void {
-    if (this.staged > 0) {
-      const firstId = this.nextId - this.staged;
+    const staged = this.stagedEmails.size;
+    if (staged > 0) {
+      const firstId = this.nextId - staged;
       this.db
         .prepare(
           `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
@@ -231,7 +231,6 @@ class BulkAdds {
       addToRollups(this.db, 'members', firstId);
       this.db.exec('DELETE FROM temp.aicop_new_members');
       this.stagedEmails.clear();
-      this.staged = 0;
     }
     if (this.pairs > 0) {
       this.stagePairs();
@@ -401,6 +400,6 @@ export function createRosterApplier(
 }
 
 /** Drops the import's TEMP tables (after COMMIT or ROLLBACK). */
-export function dropSeenTable(db: Db): void {
+export function dropImportTables(db: Db): void {
   db.exec('DROP TABLE IF EXISTS temp.aicop_seen; DROP TABLE IF EXISTS temp.aicop_new_members; DROP TABLE IF EXISTS temp.aicop_new_assignments;');
 }

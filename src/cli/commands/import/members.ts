@@ -22,7 +22,7 @@ import { loadDomainRules } from '../../../db/domains-repo.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadGroups } from '../../../db/groups-repo.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
-import { createRosterApplier, dropSeenTable, type DuplicateMode } from '../../../db/members-repo.js';
+import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
 import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
@@ -147,7 +147,7 @@ export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): Imp
               // Attendance imported before these people became members now counts as theirs.
               linkAttendanceToMembers(db);
               if (!opts.sync) {
-                dropSeenTable(db);
+                dropImportTables(db);
                 return {};
               }
               const { absent, active } = applier.countAbsent();
@@ -158,7 +158,7 @@ export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): Imp
                 if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
               }
               const deactivated = applier.deactivateAbsent();
-              dropSeenTable(db);
+              dropImportTables(db);
               return { deactivated };
             },
           };

@@ -9,7 +9,9 @@ import { openCsv, type CsvFile } from '../../../csv/read.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
 import {
+  beginImportTransaction,
   createBatch,
+  endImportTransaction,
   createRejectStore,
   findAppliedBatchBySha,
   finishBatch,
@@ -176,21 +178,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
     const byReason: Partial<Record<RejectReason, number>> = {};
     const startedAt = ctx.now().toISOString();
     let bar: CliProgress.SingleBar | undefined;
-    // A large import touches many index pages: the default 2 MB page cache would spill them to
-    // the WAL mid-transaction and read them back (about 40% of the wall time on 200k rows).
-    // 16 MB is as fast as 48 MB was on 300k rows and keeps a million-row import well under
-    // 150 MB (about 127 MB, with 16,384-row bulk batches and a 2 MB cache for TEMP tables).
-    db.pragma('cache_size = -16384');
-    // The TEMP tables of an import (staged rows, emails seen) fill and empty in order: a small
-    // page cache spills them to their temporary file at little cost and keeps memory flat.
-    db.pragma('temp.cache_size = -2048');
-    // Every key an import writes comes from a row it just read or wrote in this transaction
-    // (agencies from the directory lookup, groups from the group list, this batch's id, events
-    // checked row by row), so SQLite's per-row foreign-key lookups (three per member, three per
-    // assignment) only repeat what the code already knows. Imports never delete, so no ON DELETE
-    // action is skipped. `aicop db check` runs foreign_key_check; the tests run it after imports.
-    db.pragma('foreign_keys = OFF');
-    db.exec('BEGIN IMMEDIATE');
+    beginImportTransaction(db);
     try {
       const batchId = createBatch(db, {
         kind: handler.kind,
@@ -287,7 +275,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       rejects.abort();
       throw err;
     } finally {
-      db.pragma('foreign_keys = ON');
+      endImportTransaction(db);
     }
   } finally {
     csv.close();
