@@ -15,13 +15,16 @@ export class AtomicFile {
   constructor(target: string) {
     this.target = path.resolve(target);
     const dir = path.dirname(this.target);
-    if (!fs.existsSync(dir)) throw new InputError(`${target}: folder ${dir} does not exist`, 'create it first or choose another -o path');
+    if (!fs.existsSync(dir)) throw new InputError(`${target}: folder ${dir} does not exist`, 'create it first or choose another path');
+    if (fs.statSync(this.target, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new InputError(`${target}: is a folder, not a file`, 'name a file inside it');
+    }
     removeStaleTemps(this.target);
     this.tmp = path.join(dir, `.${path.basename(this.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       this.fd = fs.openSync(this.tmp, 'wx', 0o644);
     } catch (err) {
-      throw new InputError(`${target}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the folder permissions or choose another -o path');
+      throw new InputError(`${target}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the folder permissions or choose another path');
     }
   }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { CliContext } from './context.js';
 import { AtomicFile } from './atomic.js';
 import { UsageError } from './errors.js';
@@ -33,12 +34,8 @@ export function openResultSink(ctx: CliContext, target = ctx.globals.output): Re
   if (target === undefined || target === '-') {
     return { write: (s) => void ctx.stdout.write(s), commit: () => undefined, abort: () => undefined };
   }
-  const file = new AtomicFile(ctx.cwd ? resolveFrom(ctx.cwd, target) : target);
+  const file = new AtomicFile(path.resolve(ctx.cwd, target));
   return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
-}
-
-function resolveFrom(cwd: string, p: string): string {
-  return p.startsWith('/') ? p : `${cwd.replace(/\/$/, '')}/${p}`;
 }
 
 /** Writes a whole result to stdout or the -o file. */
