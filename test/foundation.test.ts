@@ -134,6 +134,22 @@ describe('db commands', () => {
     expect((await t.run(['db', 'check'])).stdout).toContain('report rollups: ok\n');
   });
 
+  it('db check on a schema missing a rollup table is exit 5 naming it, --repair included, never a stack trace', async () => {
+    const t = tempDb();
+    await t.run(['init']);
+    const db = openDb(t.dbPath);
+    db.exec('DROP TABLE member_fy');
+    db.close();
+    for (const argv of [['db', 'check'], ['db', 'check', '--repair']]) {
+      const r = await t.run(argv);
+      expect(r.code).toBe(5);
+      expect(r.stdout).toContain('report rollups: member_fy is missing\n');
+      expect(r.stderr).toBe(
+        `aicop: error: ${t.dbPath}: the schema is damaged: report rollup tables are missing (member_fy)\n  restore the latest backup (aicop db backup makes one)\n`,
+      );
+    }
+  });
+
   it('db check on a missing file is exit 5 and creates nothing', async () => {
     const t = tempDb();
     const r = await t.run(['db', 'check']);

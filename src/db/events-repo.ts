@@ -162,8 +162,9 @@ function createEventsRepo(db: Db): EventsRepo {
 
 /**
  * Links attendance rows to members by email where not linked yet (attendees who became members
- * after their event was imported). Returns the number of rows linked. Member writers may call it
- * after an import; `import attendance` calls it before each import.
+ * after their event was imported). Returns the number of rows linked. `import members` and
+ * `members add` call it when someone joins; `import attendance` calls it before each import too,
+ * for members written by other means (a restored backup of an older version, direct SQL).
  */
 export function linkAttendanceToMembers(db: Db): number {
   return eventsRepo(db).linkNewMembers();

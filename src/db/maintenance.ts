@@ -25,6 +25,8 @@ export function checkDatabase(db: Db): CheckResult {
 /** A report rollup (migration 009) whose rows differ from what its definition computes. */
 export interface RollupDrift {
   readonly table: string;
+  /** The table itself is gone (a damaged schema: a rebuild cannot help). */
+  readonly missing: boolean;
   /** Rows in the table but not in the definition's result, plus the other way round. */
   readonly rows: number;
 }
@@ -34,15 +36,15 @@ const ROLLUPS_SINCE = 9;
 /** Compares every report rollup with its definition; [] when all match (or before schema 9). */
 export function rollupDrift(db: Db): RollupDrift[] {
   if (schemaVersion(db) < ROLLUPS_SINCE) return [];
+  const present = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
+  const differing = (table: string, select: string): number =>
+    db
+      .prepare(`SELECT count(*) FROM (SELECT * FROM (SELECT * FROM ${table} EXCEPT SELECT * FROM (${select})) UNION ALL SELECT * FROM (SELECT * FROM (${select}) EXCEPT SELECT * FROM ${table}))`)
+      .pluck()
+      .get() as number;
   return Object.entries(ROLLUP_CONTENTS)
-    .map(([table, select]) => ({
-      table,
-      rows: db
-        .prepare(`SELECT count(*) FROM (SELECT * FROM (SELECT * FROM ${table} EXCEPT SELECT * FROM (${select})) UNION ALL SELECT * FROM (SELECT * FROM (${select}) EXCEPT SELECT * FROM ${table}))`)
-        .pluck()
-        .get() as number,
-    }))
-    .filter((d) => d.rows > 0);
+    .map(([table, select]) => (present.has(table) ? { table, missing: false, rows: differing(table, select) } : { table, missing: true, rows: 0 }))
+    .filter((d) => d.missing || d.rows > 0);
 }
 
 /** Rebuilds the given rollup tables from their definitions, in one write transaction. */

@@ -3,7 +3,8 @@ import { DatabaseError } from '../../errors.js';
 import { openDatabase } from '../../../db/open.js';
 import { checkDatabase, rebuildRollups, rollupDrift, type CheckResult, type RollupDrift } from '../../../db/maintenance.js';
 
-const describeDrift = (drift: readonly RollupDrift[]): string => drift.map((d) => `${d.table} differs in ${d.rows} ${d.rows === 1 ? 'row' : 'rows'}`).join(', ');
+const describeDrift = (drift: readonly RollupDrift[]): string =>
+  drift.map((d) => (d.missing ? `${d.table} is missing` : `${d.table} differs in ${d.rows} ${d.rows === 1 ? 'row' : 'rows'}`)).join(', ');
 
 /**
  * Inspects without migrating: a database of an older schema is reported, not upgraded. The only
@@ -18,7 +19,8 @@ export function runDbCheck(ctx: CliContext, repair = false): CheckResult {
     // Rollups are compared only on a sound file: on a damaged one the comparison means nothing.
     let drift = intact ? rollupDrift(db) : [];
     let rollups = drift.length === 0 ? 'ok' : describeDrift(drift);
-    if (repair && drift.length > 0) {
+    const missing = drift.filter((d) => d.missing);
+    if (repair && drift.length > 0 && missing.length === 0) {
       const rebuilt = describeDrift(drift);
       rebuildRollups(db, drift.map((d) => d.table));
       // Compared once more (a full pass over the tables on a big database, so only once).
@@ -35,6 +37,9 @@ export function runDbCheck(ctx: CliContext, repair = false): CheckResult {
     ctx.stdout.write(`${lines.join('\n')}\n`);
     const damaged = !intact || r.foreignKeyProblems > 0;
     if (damaged) throw new DatabaseError(`${file}: integrity check failed`, 'restore the latest backup (aicop db backup makes one)');
+    if (missing.length > 0) {
+      throw new DatabaseError(`${file}: the schema is damaged: report rollup tables are missing (${missing.map((d) => d.table).join(', ')})`, 'restore the latest backup (aicop db backup makes one)');
+    }
     if (drift.length > 0) {
       throw new DatabaseError(
         `${file}: the report rollups differ from the tables they summarise (${describeDrift(drift)}); reports would be wrong`,
