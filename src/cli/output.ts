@@ -50,6 +50,9 @@ export function emit(ctx: CliContext, content: string): void {
   }
 }
 
+/** How a boolean cell reads in tables and CSV. */
+export const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
 export interface Column<R> {
   readonly header: string;
   readonly value: (row: R) => string | number | null | undefined;

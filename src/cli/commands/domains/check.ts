@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { openResultSink, renderTable, resolveFormat, type Column } from '../../output.js';
+import { openResultSink, renderTable, resolveFormat, yesNo, type Column } from '../../output.js';
 import { neutraliseFormula } from '../../../csv/write.js';
 import { checkEmail, type DomainRules } from '../../../core/email.js';
 import { registeredDomain } from '../../../core/agency-match.js';
@@ -54,7 +54,7 @@ export function checkRow(raw: string, rules: DomainRules, agencies: AgencyLookup
 
 const TABLE_COLUMNS: readonly Column<CheckRow>[] = [
   { header: 'email', value: (r) => r.email },
-  { header: 'eligible', value: (r) => (r.eligible ? 'yes' : 'no') },
+  { header: 'eligible', value: (r) => yesNo(r.eligible) },
   { header: 'reason', value: (r) => r.reason },
   { header: 'agency', value: (r) => r.agency },
   { header: 'organization', value: (r) => r.organization },
@@ -98,7 +98,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
 // Rows are written by hand rather than through csv-stringify: on a million addresses the generic
 // writer costs more than the checks themselves. Same output: RFC 4180 quoting, LF records.
 const csvLine = (r: CheckRow) =>
-  `${csvCell(r.email)},${r.eligible ? 'yes' : 'no'},${r.reason},${csvCell(r.agency)},${csvCell(r.organization)},${r.memberType},${csvCell(r.detail)}\n`;
+  `${csvCell(r.email)},${yesNo(r.eligible)},${r.reason},${csvCell(r.agency)},${csvCell(r.organization)},${r.memberType},${csvCell(r.detail)}\n`;
 
 /** Agency lookups cached per domain: real rosters repeat a few hundred domains. */
 function cachedAgencies(agencies: AgencyLookup): AgencyLookup {

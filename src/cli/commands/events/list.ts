@@ -1,9 +1,9 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
+import { emit, renderTable, resolveFormat, yesNo, type Column } from '../../output.js';
+import { parseFyFlag } from '../report/flags.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import { EVENT_TYPES, parseEventType, type EventType, type Track } from '../../../core/events.js';
-import { parseFyArg } from '../../../core/fiscal-year.js';
 import { summarizeScores } from '../../../core/satisfaction.js';
 import { listEventSummaries } from '../../../db/events-repo.js';
 
@@ -35,14 +35,7 @@ export interface EventsListResult {
 
 /** Parses --fy and --type values into options (usage errors name the bad value). */
 export function parseEventsListOptions(raw: { fy?: string; type?: readonly string[] }, now: Date): EventsListOptions {
-  let fiscalYear: number | undefined;
-  if (raw.fy !== undefined) {
-    try {
-      fiscalYear = parseFyArg(raw.fy, now);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
+  const fiscalYear = raw.fy === undefined ? undefined : parseFyFlag(raw.fy, now);
   const types: EventType[] = [];
   for (const t of (raw.type ?? []).flatMap((v) => v.split(','))) {
     if (t.trim() === '') continue;
@@ -73,7 +66,6 @@ export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsL
 }
 
 const mean = (e: EventListItem): string => (e.mean_satisfaction === null ? '' : e.mean_satisfaction.toFixed(2));
-const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 
 const TABLE: readonly Column<EventListItem>[] = [
   { header: 'id', value: (e) => e.id },

@@ -1,8 +1,7 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
-import { openResultSink, resolveFormat } from '../../output.js';
+import { openResultSink, resolveFormat, yesNo } from '../../output.js';
+import { parseFyFlag } from '../report/flags.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
-import { parseFyArg } from '../../../core/fiscal-year.js';
 import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
 
 export interface ExportAttendanceOptions {
@@ -58,8 +57,6 @@ function toItem(r: AttendanceExportRow): AttendanceExportItem {
   };
 }
 
-const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
-
 /** The stable machine header of the attendance export. */
 export const ATTENDANCE_EXPORT_COLUMNS: readonly CsvColumn<AttendanceExportItem>[] = [
   { header: 'event_id', value: (r) => r.event_id },
@@ -80,14 +77,7 @@ export const ATTENDANCE_EXPORT_COLUMNS: readonly CsvColumn<AttendanceExportItem>
 ];
 
 export function parseExportAttendanceOptions(raw: { fy?: string; raw?: boolean; bom?: boolean }, now: Date): ExportAttendanceOptions {
-  let fiscalYear: number | undefined;
-  if (raw.fy !== undefined) {
-    try {
-      fiscalYear = parseFyArg(raw.fy, now);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
+  const fiscalYear = raw.fy === undefined ? undefined : parseFyFlag(raw.fy, now);
   return { fiscalYear, raw: raw.raw ?? false, bom: raw.bom ?? false };
 }
 

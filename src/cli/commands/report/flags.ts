@@ -10,17 +10,21 @@ export interface RawReportFlags {
   by?: string;
 }
 
+/** Parses an --fy value (2023, FY2023, current, previous); a bad one is a usage error (exit 2). */
+export function parseFyFlag(value: string, now: Date): number {
+  try {
+    return parseFyArg(value, now);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 /** Maps flags to typed options; bad or missing values are usage errors (exit 2). */
 export function parseReportFlags(kind: ReportKind, flags: RawReportFlags, now: Date): ReportOptions {
   if (flags.fy === undefined) {
     throw new UsageError(`report ${kind} needs --fy`, 'pass --fy 2023 (or FY2023), --fy current or --fy previous');
   }
-  let fy: number;
-  try {
-    fy = parseFyArg(flags.fy, now);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const fy = parseFyFlag(flags.fy, now);
   let by: AgencyGrouping = 'agency';
   if (flags.by !== undefined) {
     if (kind !== 'agencies' && kind !== 'annual') throw new UsageError(`--by applies to report agencies and report annual, not report ${kind}`);
