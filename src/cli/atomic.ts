@@ -64,7 +64,7 @@ function processIsAlive(pid: number): boolean {
  * Removes temporary siblings of `target` left by a writer that was killed (SIGKILL, power loss)
  * before it could commit or abort: only files named like ours whose process is gone.
  */
-export function removeStaleTemps(target: string): string[] {
+function removeStaleTemps(target: string): string[] {
   const dir = path.dirname(target);
   const prefix = `.${path.basename(target)}.`;
   const removed: string[] = [];

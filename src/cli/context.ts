@@ -38,7 +38,7 @@ type OpenDatabase = typeof import('../db/open.js').openDatabase;
 let openDatabaseFn: OpenDatabase | undefined;
 let ChalkClass: typeof import('chalk').Chalk | undefined;
 
-export const DEFAULT_GLOBALS: GlobalOptions = { quiet: false, color: true, yes: false, wait: 10, verbose: false };
+const DEFAULT_GLOBALS: GlobalOptions = { quiet: false, color: true, yes: false, wait: 10, verbose: false };
 
 export interface ContextInit {
   readonly stdin: Readable;

@@ -13,17 +13,6 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Human-readable meaning of each exit code, as listed in the README. */
-export const EXIT_CODE_TABLE: ReadonlyArray<readonly [ExitCode, string]> = [
-  [ExitCode.OK, 'success'],
-  [ExitCode.INTERNAL, 'internal error (a bug): please report it; --verbose shows the stack'],
-  [ExitCode.USAGE, 'usage error: unknown command or flag, bad value, missing argument'],
-  [ExitCode.PARTIAL, 'done, but some input rows were rejected (see the rejects file)'],
-  [ExitCode.INPUT, 'input error: file missing, unreadable, not CSV, required column absent, or --strict with a rejected row; nothing was changed'],
-  [ExitCode.DATABASE, 'database error: locked past the wait, corrupt, schema newer than this version, not writable; nothing was changed'],
-  [ExitCode.INTERRUPTED, 'interrupted (Ctrl-C / SIGTERM); the open transaction was rolled back'],
-];
-
 /** An expected failure with a message for the user and the exit code it maps to. */
 export class AicopError extends Error {
   readonly exitCode: ExitCode;

@@ -4,7 +4,7 @@ import { withExamples, withoutDatabase } from '../../help.js';
 
 // Registration only: each verb's run code is imported when it runs, to keep start-up quick.
 
-export function runDbPath(ctx: CliContext): string {
+function runDbPath(ctx: CliContext): string {
   const p = ctx.dbPath();
   ctx.stdout.write(`${p}\n`);
   return p;

@@ -36,7 +36,7 @@ export interface DomainsCheckResult {
 const FORMATS = ['table', 'csv', 'json'] as const;
 
 /** Judges one address; read-only (never creates an unmapped agency). */
-export function checkRow(raw: string, rules: DomainRules, agencies: AgencyLookup): CheckRow {
+function checkRow(raw: string, rules: DomainRules, agencies: AgencyLookup): CheckRow {
   const c = checkEmail(raw, rules);
   if (!c.ok) return { email: c.email, eligible: false, reason: c.reason, agency: '', organization: '', memberType: '', detail: c.detail };
   const a = agencies.lookup(c.domain);

@@ -17,7 +17,7 @@ export interface ImportAttendanceOptions {
  * The attendance kind for the shared import pipeline: one row per (event, email); re-importing
  * a row updates it; attendees are linked to members by email.
  */
-export function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined): ImportKindHandler {
+function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined): ImportKindHandler {
   return {
     kind: 'attendance',
     async prepare(csv) {

@@ -51,7 +51,7 @@ export interface ImportEventsOptions {
 }
 
 /** The events kind for the shared import pipeline: validate each row, upsert it by id. */
-export function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKindHandler {
+function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKindHandler {
   return {
     kind: 'events',
     async prepare(csv) {

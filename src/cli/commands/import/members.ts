@@ -42,7 +42,7 @@ export interface ImportMembersOptions {
 }
 
 /** Share of active members a --sync may deactivate without --yes or a confirmation. */
-export const SYNC_GUARD_PCT = 20;
+const SYNC_GUARD_PCT = 20;
 
 function mappingError(file: string, err: MappingError): InputError {
   return new InputError(`${file}: ${err.message}`, err.hint);
@@ -79,7 +79,7 @@ async function promptMapping(ctx: CliContext, csv: CsvFile, explicit: ReadonlyAr
 }
 
 /** The roster kind for the import pipeline. */
-export function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKindHandler {
+function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKindHandler {
   return {
     kind: 'members',
     async prepare(csv) {

@@ -10,14 +10,14 @@ export interface MembersShowOptions {
 }
 
 /** Same normalisation as import: trimmed, lower-cased, trailing dot of the domain dropped. */
-export function normaliseEmailArg(raw: string): string {
+function normaliseEmailArg(raw: string): string {
   return raw.trim().toLowerCase().replace(/\.$/, '');
 }
 
 const KIND: Record<string, string> = { working_group: 'working group', practice_area: 'practice area' };
 
 /** The readable record shown on a terminal (and when piped without --format json). */
-export function renderMemberDetail(d: MemberDetail): string {
+function renderMemberDetail(d: MemberDetail): string {
   const m = d.member;
   const name = [m.first_name, m.last_name].filter((s) => s !== null && s !== '').join(' ');
   const agencyBits = [m.organization, m.level ?? (d.agency_source === 'unmapped' ? 'unmapped' : null)].filter((s): s is string => s !== null && s !== '');

@@ -26,7 +26,7 @@ export interface ReportResult {
 const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };
 
 /** --format, else the -o file's extension when the report offers it, else resolveFormat's rule. */
-export function reportFormat(ctx: CliContext, kind: ReportKind): Format {
+function reportFormat(ctx: CliContext, kind: ReportKind): Format {
   const offered = formatsOf(kind);
   const out = ctx.globals.output;
   if (ctx.globals.format === undefined && out !== undefined && out !== '-') {
