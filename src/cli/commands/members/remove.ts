@@ -2,6 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
+import { normaliseEmail } from '../groups/shared.js';
 
 export interface MembersRemoveResult {
   readonly email: string;
@@ -15,7 +16,7 @@ export interface MembersRemoveResult {
  * it asks for confirmation on a terminal and needs --yes elsewhere.
  */
 export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge: boolean): Promise<MembersRemoveResult> {
-  const email = rawEmail.trim().toLowerCase().replace(/\.$/, '');
+  const email = normaliseEmail(rawEmail);
   const db = ctx.db();
   const m = findMemberByEmail(db, email);
   if (!m) throw new UsageError(`${email} is not a member`, 'see: aicop members list --status all --search <text>');

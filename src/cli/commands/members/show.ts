@@ -4,17 +4,11 @@ import { emit, resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/fiscal-year.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
 import { memberJson } from './list.js';
+import { kindLabel, normaliseEmail } from '../groups/shared.js';
 
 export interface MembersShowOptions {
   readonly email: string;
 }
-
-/** Same normalisation as import: trimmed, lower-cased, trailing dot of the domain dropped. */
-function normaliseEmailArg(raw: string): string {
-  return raw.trim().toLowerCase().replace(/\.$/, '');
-}
-
-const KIND: Record<string, string> = { working_group: 'working group', practice_area: 'practice area' };
 
 /** The readable record shown on a terminal (and when piped without --format json). */
 function renderMemberDetail(d: MemberDetail): string {
@@ -42,7 +36,7 @@ function renderMemberDetail(d: MemberDetail): string {
   if (d.groups.length === 0) lines.push('  none');
   for (const g of d.groups) {
     const when = g.removed_on === null ? `since ${g.assigned_on}` : `${g.assigned_on} to ${g.removed_on}`;
-    lines.push(`  ${g.removed_on === null ? 'current' : 'past   '}  ${g.group} (${KIND[g.kind] ?? g.kind}), ${when}, ${g.source}`);
+    lines.push(`  ${g.removed_on === null ? 'current' : 'past   '}  ${g.group} (${kindLabel(g.kind)}), ${when}, ${g.source}`);
   }
   lines.push('', 'imports that touched this member:');
   if (d.imports.length === 0) lines.push('  none');
@@ -54,7 +48,7 @@ function renderMemberDetail(d: MemberDetail): string {
 
 export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): MemberDetail {
   const format = resolveFormat(ctx, ['table', 'json'] as const, 'table');
-  const email = normaliseEmailArg(opts.email);
+  const email = normaliseEmail(opts.email);
   const detail = getMemberDetail(ctx.db(), email, isoDateOf(ctx.now()));
   if (!detail) {
     throw new UsageError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);

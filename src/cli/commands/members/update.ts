@@ -4,6 +4,7 @@ import { parseDate } from '../../../core/dates.js';
 import { findMemberByEmail, writeMember, type MemberRow } from '../../../db/members-repo.js';
 import { validateMemberFlags } from './add.js';
 import type { MemberFieldFlags } from './flags.js';
+import { normaliseEmail } from '../groups/shared.js';
 
 export interface MembersUpdateFlags extends MemberFieldFlags {
   readonly leftOn?: string;
@@ -12,12 +13,6 @@ export interface MembersUpdateFlags extends MemberFieldFlags {
 export interface MembersUpdateResult {
   readonly email: string;
   readonly changed: readonly string[];
-}
-
-/** Normalises an email argument the way imports do. */
-function normaliseEmail(raw: string): string {
-  const t = raw.trim().toLowerCase();
-  return t.endsWith('.') ? t.slice(0, -1) : t;
 }
 
 /**
