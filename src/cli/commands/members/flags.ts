@@ -40,13 +40,15 @@ export interface MemberFieldFlags {
   readonly joinedOn?: string;
 }
 
-export function memberFieldOptions(cmd: Command): Command {
+/** The field flags of `members add` (which shows the defaults of a new member) and `members update`. */
+export function memberFieldOptions(cmd: Command, verb: 'add' | 'update'): Command {
+  const defaults = verb === 'add';
   return cmd
     .option('--first-name <name>', 'first name')
     .option('--last-name <name>', 'last name')
     .option('--agency <text>', 'the agency as the member reported it (the agency itself comes from the email domain)')
-    .option('--type <type>', 'employee or contractor (default: employee; contractor for first.last.ctr@….mil)')
+    .option('--type <type>', `employee or contractor${defaults ? ' (default: employee; contractor for first.last.ctr@….mil)' : ''}`)
     .option('--title <text>', 'job title')
     .option('--track <track>', 'role track: Acquisition, Leadership or Technical')
-    .option('--joined-on <date>', 'join date: YYYY-MM-DD, M/D/YYYY or M/D/YY (default: today)');
+    .option('--joined-on <date>', `join date: YYYY-MM-DD, M/D/YYYY or M/D/YY${defaults ? ' (default: today)' : ''}`);
 }

@@ -39,6 +39,7 @@ function registerMembersAdd(noun: Command, ctx: CliContext): Command {
       .command('add')
       .description('add one member (same checks as an import: eligible email, type, track, dates, groups); a former member is reactivated')
       .requiredOption('--email <address>', 'the member\'s .gov/.mil address'),
+    'add',
   )
     .option('--groups <names>', 'working groups / practice areas separated by ; or |')
     .action(async (flags: MemberFieldFlags & { email: string }) => {
@@ -54,6 +55,7 @@ function registerMembersUpdate(noun: Command, ctx: CliContext): Command {
       .command('update')
       .description('change a member\'s fields (same checks as an import); groups are changed with groups assign/unassign')
       .argument('<email>', 'the member\'s address'),
+    'update',
   )
     .option('--left-on <date>', 'mark the member as having left on this date; none clears it (reactivates)')
     .action(async (email: string, flags: MembersUpdateFlags) => {
