@@ -6,7 +6,7 @@ import type { RawFlags as ImportMembersFlags } from './members.js';
 
 // Registration only: each kind's run code is imported when it runs, to keep start-up quick.
 
-/** The flags every events/attendance import shares with the roster import. */
+/** The flags every import shares (members, events, attendance). */
 export interface CommonImportFlags {
   encoding?: string;
   delimiter?: string;
@@ -18,7 +18,7 @@ export interface CommonImportFlags {
   map?: string[];
 }
 
-/** Adds the shared import flags (same names and meaning as `import members`). */
+/** Adds the flags every import shares: same names, meaning and help. */
 function addCommonImportFlags(cmd: Command): Command {
   return cmd
     .option('--encoding <name>', 'the file encoding (default: detected: UTF-8, UTF-16 with BOM, else Windows-1252)')
@@ -27,26 +27,20 @@ function addCommonImportFlags(cmd: Command): Command {
     .option('--dry-run', 'do everything but commit, and print the same summary', false)
     .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
     .option('--max-reject-rate <pct>', 'when more than this % of rows are rejected, apply nothing (exit 4)', '100')
-    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input)')
+    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
     .option('--force', 'import a file again even if the same file (sha256) was imported before', false);
 }
 
 function registerImportMembers(noun: Command, ctx: CliContext): Command {
-  const cmd = noun
-    .command('members')
-    .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
-    .argument('<file>', 'the CSV file, or - for standard input')
-    .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
-    .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false)
-    .option('--force', 'import even if a file with the same sha256 was already imported', false)
-    .option('--dry-run', 'do everything but commit; print the same summary', false)
-    .option('--strict', 'any rejected row fails the import (exit 4, nothing changed)', false)
-    .option('--max-reject-rate <pct>', 'apply nothing (exit 4) when more than this percentage of rows is rejected', '100')
-    .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
-    .option('--map <Header=field>', 'map a column to a field (repeatable), e.g. --map "Courriel=email"', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  const cmd = addCommonImportFlags(
+    noun
+      .command('members')
+      .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
+      .argument('<file>', 'the CSV file, or - for standard input')
+      .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
+      .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false),
+  )
     .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
-    .option('--encoding <name>', 'input encoding (default: detected: UTF-8/UTF-16 with BOM, UTF-8, else windows-1252)')
-    .option('--delimiter <char>', 'field delimiter (default: sniffed among , ; tab |)')
     .action(async (file: string, flags: ImportMembersFlags) => {
       const { importMembersOptions, runImportMembers } = await import('./members.js');
       await runImportMembers(importMembersOptions(file, flags), ctx);

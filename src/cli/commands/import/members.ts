@@ -4,6 +4,7 @@ import type { CliContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../atomic.js';
 import type { CsvFile } from '../../../csv/read.js';
+import type { CommonImportFlags } from './index.js';
 import {
   MappingError,
   ROSTER_FIELDS,
@@ -193,18 +194,10 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
 }
 
 /** The flags of `import members` as commander parses them. */
-export interface RawFlags {
+export interface RawFlags extends CommonImportFlags {
   onDuplicate: string;
   sync: boolean;
-  force: boolean;
-  dryRun: boolean;
-  strict: boolean;
-  maxRejectRate: string;
-  rejects?: string;
-  map: string[];
   mapping?: string;
-  encoding?: string;
-  delimiter?: string;
 }
 
 /** Maps flags to options; bad values are usage errors. */
@@ -214,7 +207,7 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
   }
   let map: (readonly [string, MappingTarget])[];
   try {
-    map = f.map.map(parseMapOption);
+    map = (f.map ?? []).map(parseMapOption);
   } catch (err) {
     if (err instanceof MappingError) throw new UsageError(err.message, err.hint);
     throw err;
