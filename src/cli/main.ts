@@ -8,9 +8,13 @@ import { usesDatabase } from './help.js';
 const require = createRequire(import.meta.url);
 export const VERSION = (require('../../package.json') as { version: string }).version;
 
+/** SQLite's busy timeout is a 32-bit count of milliseconds: about 24 days. */
+const MAX_WAIT_SECONDS = Math.floor(0x7fffffff / 1000);
+
 function parseWait(value: string): number {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number of seconds, e.g. --wait 30');
+  if (n > MAX_WAIT_SECONDS) throw new InvalidArgumentError(`at most ${MAX_WAIT_SECONDS} seconds`);
   return n;
 }
 
