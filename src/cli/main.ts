@@ -4,6 +4,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { AicopError, ExitCode, fromSqliteError } from './errors.js';
 import { registerCommands } from './commands/index.js';
 import { usesDatabase } from './help.js';
+import { FORMATS } from './output.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION = (require('../../package.json') as { version: string }).version;
@@ -25,7 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Administer the AI Community of Practice: rosters, agencies, groups, events and fiscal-year reports.')
     .version(VERSION, '-V, --version', 'print the version')
     .addOption(new Option('--db <path>', 'the SQLite database (default: $AICOP_DB, else $XDG_DATA_HOME/aicop/aicop.db)'))
-    .addOption(new Option('--format <format>', 'output format where offered: table, csv, json, md, html'))
+    .addOption(new Option('--format <format>', 'output format, where the command offers it').choices(FORMATS))
     .option('-o, --output <file>', 'write the result to this file (atomically) instead of stdout')
     .option('-q, --quiet', 'no progress or summary on stderr (errors still print)', false)
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
