@@ -6,11 +6,16 @@ import { addMemberFilterOptions, memberFilterFlags } from '../members/flags.js';
 
 // Registration only: each export's run code is imported when it runs, to keep start-up quick.
 
+/** --raw and --bom, the same for every CSV export. */
+function addCsvOptions(cmd: Command): Command {
+  return cmd
+    .option('--raw', 'do not neutralise cells that a spreadsheet would run as formulas (= + - @ …)', false)
+    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false);
+}
+
 function registerExportMembers(noun: Command, ctx: CliContext): Command {
   const cmd = noun.command('members').description('export every field of the members (all statuses by default) as csv or json');
-  addMemberFilterOptions(cmd, 'all')
-    .option('--raw', 'do not neutralise cells that a spreadsheet would run as formulas', false)
-    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
+  addCsvOptions(addMemberFilterOptions(cmd, 'all'))
     .action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string; raw: boolean; bom: boolean }) => {
       const { runExportMembers } = await import('./members.js');
       await runExportMembers({ ...memberFilterFlags(o), raw: o.raw, bom: o.bom }, ctx);
@@ -36,16 +41,15 @@ function registerExportListserv(noun: Command, ctx: CliContext): Command {
 }
 
 function registerExportAttendance(parent: Command, ctx: CliContext): Command {
-  const cmd = parent
-    .command('attendance')
-    .description('export one row per registration/attendance with its event (csv or json)')
-    .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)')
-    .option('--raw', 'do not neutralise spreadsheet formulas (cells starting with = + - @)', false)
-    .option('--bom', 'start with a UTF-8 byte order mark, for files opened in Excel', false)
-    .action(async (raw: { fy?: string; raw: boolean; bom: boolean }) => {
-      const { parseExportAttendanceOptions, runExportAttendance } = await import('./attendance.js');
-      runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
-    });
+  const cmd = addCsvOptions(
+    parent
+      .command('attendance')
+      .description('export one row per registration/attendance with its event (csv or json)')
+      .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)'),
+  ).action(async (raw: { fy?: string; raw: boolean; bom: boolean }) => {
+    const { parseExportAttendanceOptions, runExportAttendance } = await import('./attendance.js');
+    runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
+  });
   return withExamples(cmd, 'aicop export attendance --fy 2023 -o attendance-fy2023.csv', 'aicop export attendance --fy previous --format json');
 }
 
