@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Db } from '../db/open.js';
 import { resolveDbPath } from '../db/path.js';
-import { UsageError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import type { Prompter } from './prompter.js';
 
 /** Options every command accepts (SPEC §1). */
@@ -176,9 +176,9 @@ export class CliContext {
     this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
   }
 
-  /** Throws InterruptedError-producing abort if Ctrl-C / SIGTERM arrived. */
+  /** Throws the InterruptedError (exit 130) the signal handler aborted with, once Ctrl-C / SIGTERM arrived. */
   throwIfInterrupted(): void {
-    if (this.signal.aborted) throw this.signal.reason instanceof Error ? this.signal.reason : new Error('interrupted');
+    if (this.signal.aborted) throw this.signal.reason instanceof InterruptedError ? this.signal.reason : new InterruptedError();
   }
 }
 

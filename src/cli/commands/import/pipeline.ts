@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import type { CliContext } from '../../context.js';
 import { AtomicFile } from '../../atomic.js';
-import { InputError, InterruptedError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
@@ -205,7 +205,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         bar.start(csv.estimatedRows, 0, { rate: 0 });
       }
       for await (const chunk of csv.records()) {
-        if (ctx.signal.aborted) throw new InterruptedError();
+        ctx.throwIfInterrupted();
         for (const r of chunk) {
           counts.rows_read++;
           const fields = r.fields;
@@ -225,13 +225,13 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         }
         if (bar) bar.update(counts.rows_read, { rate: Math.round(counts.rows_read / Math.max(0.001, (performance.now() - started) / 1000)) });
       }
-      if (ctx.signal.aborted) throw new InterruptedError();
+      ctx.throwIfInterrupted();
       bar?.stop();
       bar = undefined;
       const extra = session.finish ? await session.finish() : {};
       for (const [k, v] of Object.entries(extra) as [keyof BatchCounts, number][]) counts[k] += v;
       finishBatch(db, batchId, counts, ctx.now().toISOString());
-      if (ctx.signal.aborted) throw new InterruptedError();
+      ctx.throwIfInterrupted();
 
       const result: ImportResult = {
         status: opts.dryRun ? 'dry-run' : 'applied',
