@@ -49,6 +49,13 @@ export function isFormulaLike(text: string): boolean {
   return FORMULA_START.test(text);
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One comma-separated field: quoted, with its quotes doubled, only when it holds `,` `"` CR or LF. */
+export function quoteCsvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 /** Prefixes a formula-like text with `'` so spreadsheets show it as text. */
 export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;

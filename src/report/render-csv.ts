@@ -1,15 +1,15 @@
 import type { AgencyRow, FyReport, OrganizationRow, Report, Section } from './model.js';
 import { LEVELS, MEMBER_TYPES } from './model.js';
+import { neutraliseFormula, quoteCsvField } from '../csv/write.js';
 
 type Cell = string | number | boolean | null;
 
-/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading '. */
+/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading ', as in every aicop CSV. */
 function cell(v: Cell): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return quoteCsvField(neutraliseFormula(v));
 }
 
 function csv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {

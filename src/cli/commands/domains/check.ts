@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { openResultSink, renderTable, resolveFormat, yesNo, type Column } from '../../output.js';
-import { neutraliseFormula } from '../../../csv/write.js';
+import { neutraliseFormula, quoteCsvField } from '../../../csv/write.js';
 import { checkEmail, type DomainRules } from '../../../core/email.js';
 import { registeredDomain } from '../../../core/agency-match.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
@@ -90,10 +90,8 @@ async function* inputLines(opts: DomainsCheckOptions, ctx: CliContext): AsyncIte
 
 /** A CSV cell: formula-like text neutralised (as every aicop CSV), quoted only when needed. */
 function csvCell(v: string): string {
-  const t = neutraliseFormula(v);
-  return NEEDS_QUOTES.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  return quoteCsvField(neutraliseFormula(v));
 }
-const NEEDS_QUOTES = /[",\r\n]/;
 
 // Rows are written by hand rather than through csv-stringify: on a million addresses the generic
 // writer costs more than the checks themselves. Same output: RFC 4180 quoting, LF records.

@@ -6,6 +6,7 @@ import type { CliContext } from '../../context.js';
 import { AtomicFile } from '../../atomic.js';
 import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
+import { quoteCsvField } from '../../../csv/write.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
 import {
@@ -107,9 +108,6 @@ export function defaultRejectsPath(inputPath: string): string {
   return `${base}.rejects.csv`;
 }
 
-function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 /** Collects rejected rows into the rejects file, created on the first reject. */
 class RejectsFile {
@@ -123,9 +121,9 @@ class RejectsFile {
     if (this.target === undefined) return;
     if (!this.file) {
       this.file = new AtomicFile(this.target);
-      this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(csvCell).join(',')}\n`);
+      this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(quoteCsvField).join(',')}\n`);
     }
-    this.file.write(`${[...fields, String(line), reason, detail].map(csvCell).join(',')}\n`);
+    this.file.write(`${[...fields, String(line), reason, detail].map(quoteCsvField).join(',')}\n`);
   }
 
   get written(): boolean {
