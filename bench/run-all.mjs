@@ -57,7 +57,7 @@ console.log(
     summaries.map((s) =>
       s.failed || s.skipped
         ? [s.name, '', '', '', '', s.failed ? 'failed' : 'skipped']
-        : [s.name, fmtSeconds(s.aicop), s.baseline ? fmtSeconds(s.baseline) : 'n/a', ratioText(s), fmtMb(s.rssMb), s.ok === false ? 'over target' : 'ok'],
+        : [s.name, fmtSeconds(s.aicop), s.baseline ? fmtSeconds(s.baseline) : 'n/a', ratioText(s), fmtMb(s.rssMb), `${s.ok === false ? 'over target' : 'ok'}${s.floorRatio ? ` (speed ${s.floorRatio.toFixed(2)}× of the schema floor)` : ''}`],
     ),
   ),
 );
