@@ -217,6 +217,9 @@ describe('import members: input errors leave the DB unchanged (exit 4)', () => {
     const t = await seed();
     const before = dumpTables(t.dbPath);
     expect((await t.run(['import', 'members', 'nope.csv'])).stderr).toBe('aicop: error: nope.csv: no such file\n  check the path (use - to read from standard input)\n');
+    const empty = await t.run(['import', 'members', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('aicop: error: the file name is empty\n  pass the path of a .csv file, or - to read standard input\n');
     writeFile(t.dir, 'book.xlsx', Buffer.from('504b0304140006000800000021000000', 'hex'));
     const r = await t.run(['import', 'members', 'book.xlsx']);
     expect(r.code).toBe(4);

@@ -47,6 +47,10 @@ describe('imports list, show and undo', () => {
     expect(json.rejects_by_reason).toEqual([{ reason: 'ineligible_domain', count: 2 }]);
     expect((await t.run(['imports', 'show', '99'])).code).toBe(2);
     expect((await t.run(['imports', 'show', 'abc'])).code).toBe(2);
+    // Past 2^53 the id is echoed as typed, not as the float it would round to (1e20).
+    const huge = await t.run(['imports', 'show', '99999999999999999999']);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe('aicop: error: no import batch 99999999999999999999\n  see the ids with: aicop imports list\n');
   });
 
   it('undo restores members and assignments byte for byte (updates, inserts, reactivation, sync, groups)', async () => {

@@ -115,6 +115,7 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
     name = 'stdin';
     file = spool.file;
   } else {
+    if (input.file.trim() === '') throw new UsageError('the file name is empty', 'pass the path of a .csv file, or - to read standard input');
     name = input.file;
     file = path.resolve(input.cwd, input.file);
     let st: fs.Stats;

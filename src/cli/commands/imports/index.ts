@@ -8,7 +8,10 @@ import { withExamples } from '../../help.js';
 
 function parseBatchId(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`batch id "${value}" is not a number`, 'see the ids with: aicop imports list');
-  return Number(value);
+  const id = Number(value);
+  // Past 2^53 a number no longer names one id (99999999999999999999 would read as 1e20).
+  if (!Number.isSafeInteger(id)) throw new UsageError(`no import batch ${value.trim()}`, 'see the ids with: aicop imports list');
+  return id;
 }
 
 export function registerImports(program: Command, ctx: CliContext): Command {
