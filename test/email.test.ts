@@ -198,6 +198,16 @@ describe('agency matching', () => {
     ['nih.gov', 'nih.gov'],
     ['a.b.c.army.mil', 'army.mil'],
     ['localhost', 'localhost'],
+    // Under .us the state names (and k12/cc/lib under them) are public suffixes, not agencies.
+    ['dot.state.tx.us', 'state.tx.us'],
+    ['ci.austin.tx.us', 'austin.tx.us'],
+    ['isd.k12.tx.us', 'isd.k12.tx.us'],
+    ['mail.isd.k12.tx.us', 'isd.k12.tx.us'],
+    ['x.school.pvt.k12.ma.us', 'school.pvt.k12.ma.us'],
+    ['mail.navajo.nsn.us', 'navajo.nsn.us'],
+    ['example.us', 'example.us'],
+    ['tx.us', 'tx.us'],
+    ['gmail.com', 'gmail.com'],
   ])('registeredDomain(%s) = %s', (d, reg) => {
     expect(registeredDomain(d)).toBe(reg);
   });
