@@ -32,7 +32,10 @@ const REQUIRED: readonly Field[] = ['domain', 'type', 'organization'];
 
 export interface DotgovEntry {
   readonly domain: string;
-  /** The suborganization when there is one, else the organization. */
+  /**
+   * The suborganization when there is one, else the organization; a state or local government
+   * whose name another state (or a federal entry) also uses gets its state appended: "City of Albany (NY)".
+   */
   readonly name: string;
   /** The parent organization when `name` is a suborganization, else null. */
   readonly organization: string | null;
@@ -214,5 +217,36 @@ export function parseDotgov(text: string): DotgovParse {
       state: at(r, 'state') || null,
     });
   }
-  return { ok: true, rows: records.length - 1, entries, skipped };
+  return { ok: true, rows: records.length - 1, entries: disambiguate(entries), skipped };
+}
+
+/** Levels whose governments belong to one state (tribes and interstate bodies may span several). */
+const ONE_STATE_LEVELS: ReadonlySet<AgencyLevel> = new Set<AgencyLevel>(['state', 'local']);
+
+/**
+ * Agencies are told apart by name and organization, but the registry names many different
+ * governments alike: "City of Albany" in GA, MN and NY, or Arizona's "Department of Homeland
+ * Security" next to the federal one. When one name and organization come from more than one state,
+ * or from a federal entry and another level, each state or local entry gets its state appended
+ * ("City of Albany (NY)"), so they do not merge into one agency (or into the federal one). A name
+ * seen in one state only is kept as written.
+ */
+function disambiguate(entries: DotgovEntry[]): DotgovEntry[] {
+  const key = (e: DotgovEntry) => `${e.name}\u0000${e.organization ?? ''}`;
+  const seen = new Map<string, { states: Set<string>; federal: boolean; other: boolean }>();
+  for (const e of entries) {
+    const k = key(e);
+    let g = seen.get(k);
+    if (!g) seen.set(k, (g = { states: new Set(), federal: false, other: false }));
+    if (e.level === 'federal') g.federal = true;
+    else {
+      g.other = true;
+      if (e.state !== null) g.states.add(e.state.toUpperCase());
+    }
+  }
+  return entries.map((e) => {
+    const g = seen.get(key(e));
+    if (!g || e.state === null || !ONE_STATE_LEVELS.has(e.level) || (g.states.size < 2 && !(g.federal && g.other))) return e;
+    return { ...e, name: `${e.name} (${e.state.toUpperCase()})` };
+  });
 }

@@ -91,6 +91,20 @@ export function dropOrphanUnmappedAgencies(db: Db): number {
   return db.prepare("DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)").run().changes;
 }
 
+/**
+ * Deletes registry agencies left with no domain and no member (active or not), e.g. one whose
+ * domains a registry import has moved to agencies now told apart by state. Returns how many.
+ */
+export function dropEmptyDotgovAgencies(db: Db): number {
+  return db
+    .prepare(
+      `DELETE FROM agencies WHERE source = 'dotgov'
+          AND NOT EXISTS (SELECT 1 FROM agency_domains d WHERE d.agency_id = agencies.id)
+          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)`,
+    )
+    .run().changes;
+}
+
 export function remapMemberAgencies(db: Db): number {
   return db.transaction(() => {
     const resolver = createAgencyResolver(db);

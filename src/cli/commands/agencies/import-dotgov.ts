@@ -5,7 +5,7 @@ import type { CliContext } from '../../context.js';
 import { InputError } from '../../errors.js';
 import { parseDotgov } from '../../../core/dotgov.js';
 import { createDecoder, detectBom } from '../../../csv/encoding.js';
-import { remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
+import { dropEmptyDotgovAgencies, remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';
 
 export interface ImportDotgovOptions {
   readonly file: string;
@@ -34,8 +34,8 @@ function decodeRegistry(bytes: Buffer): string {
 
 /**
  * Loads CISA's .gov registry CSV into the directory in one transaction: domains are added or
- * updated, builtin and manual entries win over the registry, nothing is deleted; then members'
- * agencies are re-resolved. Unusable rows are skipped with a warning (exit 3).
+ * updated, builtin and manual entries win over the registry; then members' agencies are
+ * re-resolved, and registry agencies left with no domain and no member are dropped. Unusable rows are skipped with a warning (exit 3).
  */
 export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): ImportDotgovResult {
   const started = performance.now();
@@ -54,7 +54,10 @@ export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): Imp
   const db = ctx.db();
   const applied = db.transaction(() => {
     const summary = upsertDirectory(db, parsed.entries, 'dotgov');
-    return { ...summary, remapped: remapMemberAgencies(db) };
+    const remapped = remapMemberAgencies(db);
+    // Registry agencies this import emptied (their domains moved to an agency now told apart by state).
+    dropEmptyDotgovAgencies(db);
+    return { ...summary, remapped };
   }).immediate();
   const result: ImportDotgovResult = { ...applied, rows: parsed.rows, skipped: parsed.skipped.length, elapsedMs: Math.round(performance.now() - started) };
   ctx.info(
