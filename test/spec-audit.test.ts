@@ -3,7 +3,7 @@
  * product did not follow before its fix.
  */
 import { describe, expect, test } from 'vitest';
-import { openDb, tempDb, writeFile } from './helpers.js';
+import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
 
 describe('SPEC §5: unmapped agencies are named after the registered domain', () => {
   test('addresses under an allowed .us suffix get one unmapped agency per government, not one per state', async () => {
@@ -108,6 +108,27 @@ describe('SPEC §5/§8: the .gov registry never merges different governments int
       db.close();
     }
     expect((await t.run(['members', 'show', 'a@albanyga.gov'])).stdout).toContain('agency:          City of Albany (GA) (local)\n');
+    expect((await t.run(['db', 'check'])).code).toBe(0);
+  });
+});
+
+describe('SPEC §9: output never corrupts the database', () => {
+  test('-o naming the database itself is a usage error and leaves the database as it was', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'roster.csv', 'email\na@nasa.gov\n');
+    expect((await t.run(['import', 'members', 'roster.csv'])).code).toBe(0);
+    const before = dumpTables(t.dbPath);
+    for (const argv of [
+      ['export', 'members', '-o', 'aicop.db'],
+      ['members', 'list', '-o', t.dbPath],
+      ['report', 'membership', '--fy', '2027', '-o', './aicop.db'],
+    ]) {
+      const r = await t.run(argv);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`aicop: error: -o ${argv[argv.length - 1] ?? ''} is the database itself; writing there would destroy it\n  choose another file name\n`);
+    }
+    expect(dumpTables(t.dbPath)).toBe(before);
     expect((await t.run(['db', 'check'])).code).toBe(0);
   });
 });

@@ -34,7 +34,10 @@ export function openResultSink(ctx: CliContext, target = ctx.globals.output): Re
   if (target === undefined || target === '-') {
     return { write: (s) => void ctx.stdout.write(s), commit: () => undefined, abort: () => undefined };
   }
-  const file = new AtomicFile(path.resolve(ctx.cwd, target));
+  const dest = path.resolve(ctx.cwd, target);
+  // Renaming a result over the database would destroy it (db backup refuses the same way).
+  if (dest === ctx.dbPath()) throw new UsageError(`-o ${target} is the database itself; writing there would destroy it`, 'choose another file name');
+  const file = new AtomicFile(dest);
   return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
 }
 
