@@ -34,7 +34,14 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** The UTC calendar date of an instant, as `YYYY-MM-DD` (aicop's "today" for imports). */
+/**
+ * The local calendar date of an instant in the process's time zone (`TZ` applies), as
+ * `YYYY-MM-DD`: aicop's "today" (default join dates, `--fy current`, "as of" dates). The one place
+ * an instant becomes a date; at 10 pm Eastern on 30 September it is still 30 September.
+ */
 export function isoDateOf(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
+  const y = String(instant.getFullYear()).padStart(4, '0');
+  const m = String(instant.getMonth() + 1).padStart(2, '0');
+  const d = String(instant.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
 }

@@ -4,6 +4,8 @@
  * arithmetic (dayBefore) is done in UTC.
  */
 
+import { isoDateOf } from './dates.js';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export interface FyRange {
@@ -48,14 +50,10 @@ export function dayBefore(iso: string): string {
   return `${pad(y - 1, 4)}-12-31`;
 }
 
-/** Today's date (UTC) as ISO text; the CLI passes ctx.now(). */
-export function isoDateOf(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
 
 /**
  * Parses a --fy value: `2023`, `FY2023`, `fy 2023`, `current` or `previous` (relative to `now`,
- * taken in UTC). Throws a plain Error with a user-facing message on anything else.
+ * taken as the local date: isoDateOf). Throws a plain Error with a user-facing message on anything else.
  */
 export function parseFyArg(arg: string, now: Date): number {
   const a = arg.trim().toLowerCase();

@@ -2,7 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { renderTable } from '../../output.js';
 import { toCsv } from '../../../csv/write.js';
-import { isoDateOf } from '../../../core/fiscal-year.js';
+import { isoDateOf } from '../../../core/dates.js';
 import { didYouMean } from '../../../core/suggest.js';
 import type { Db } from '../../../db/open.js';
 import {

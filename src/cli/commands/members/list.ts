@@ -2,7 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { openResultSink, renderTable, resolveFormat, type Column, type ResultSink } from '../../output.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
-import { isoDateOf } from '../../../core/fiscal-year.js';
+import { isoDateOf } from '../../../core/dates.js';
 import type { Db } from '../../../db/open.js';
 import type { MemberFilterFlags } from './flags.js';
 import {

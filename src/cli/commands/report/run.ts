@@ -1,6 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { emit, resolveFormat, type Format } from '../../output.js';
-import { isoDateOf } from '../../../core/fiscal-year.js';
+import { isoDateOf } from '../../../core/dates.js';
 import { produceReport } from '../../../report/load.js';
 import { SECTIONS_OF, type AgencyGrouping, type Report, type ReportKind } from '../../../report/model.js';
 import { renderCsv } from '../../../report/render-csv.js';
