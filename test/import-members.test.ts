@@ -293,6 +293,30 @@ describe('import members: re-import, duplicates, sync', () => {
     ]);
   });
 
+  it('a group written in the other kind\'s column is filed by its own kind, and leaves the other kind alone', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'v1.csv', 'email,working groups,practice areas\nann@nasa.gov,Event Planning,Computer Vision\n');
+    writeFile(t.dir, 'v2.csv', 'email,working groups\nann@nasa.gov,Generative AI\n');
+    writeFile(t.dir, 'v3.csv', 'email,practice areas\nann@nasa.gov,Community Outreach;AI Security\n');
+    await t.run(['import', 'members', 'v1.csv']);
+    const r2 = await t.run(['import', 'members', 'v2.csv']);
+    expect(r2.stderr).toContain('v2.csv: 1 row read: 0 added, 1 updated, 0 unchanged');
+    // Generative AI is a practice area: it replaces Computer Vision; Event Planning stays.
+    expect(assignments(t)).toEqual([
+      ['ann@nasa.gov', 'Computer Vision', '2026-11-23', '2026-11-23', 'import', 1, 2],
+      ['ann@nasa.gov', 'Event Planning', '2026-11-23', null, 'import', 1, null],
+      ['ann@nasa.gov', 'Generative AI', '2026-11-23', null, 'import', 2, null],
+    ]);
+    await t.run(['import', 'members', 'v3.csv']);
+    expect(assignments(t)).toEqual([
+      ['ann@nasa.gov', 'AI Security', '2026-11-23', null, 'import', 3, null],
+      ['ann@nasa.gov', 'Community Outreach', '2026-11-23', null, 'import', 3, null],
+      ['ann@nasa.gov', 'Computer Vision', '2026-11-23', '2026-11-23', 'import', 1, 2],
+      ['ann@nasa.gov', 'Event Planning', '2026-11-23', '2026-11-23', 'import', 1, 3],
+      ['ann@nasa.gov', 'Generative AI', '2026-11-23', '2026-11-23', 'import', 2, 3],
+    ]);
+  });
+
   it('--sync deactivates absent members (20% guard needs --yes) and a returning member is reactivated', async () => {
     const t = tempDb();
     const emails = Array.from({ length: 10 }, (_, i) => `m${i}@nasa.gov`);

@@ -354,8 +354,13 @@ export function createRosterApplier(
       if (o.mode !== 'skip' && (r.working_groups !== null || r.practice_areas !== null)) {
         const open = s.openGroups.all(existing.id);
         const replace = o.mode === 'update';
-        if (r.working_groups !== null) groupsChanged = syncGroups(existing.id, 'working_group', r.working_groups, open, replace, o.today) || groupsChanged;
-        if (r.practice_areas !== null) groupsChanged = syncGroups(existing.id, 'practice_area', r.practice_areas, open, replace, o.today) || groupsChanged;
+        // By each group's own kind, whichever column named it: a practice area written in the
+        // working-groups column joins the practice areas and leaves the working groups alone.
+        const named = [...(r.working_groups ?? []), ...(r.practice_areas ?? [])];
+        for (const kind of ['working_group', 'practice_area'] as const) {
+          const desired = named.filter((g) => g.kind === kind);
+          if (desired.length > 0) groupsChanged = syncGroups(existing.id, kind, desired, open, replace, o.today) || groupsChanged;
+        }
       }
       if (!fieldsChanged && !reactivated && !groupsChanged) return 'unchanged';
       o.recorder.record('member', [existing.id], 'update', beforeImage(existing));
