@@ -33,3 +33,39 @@ describe('"today" is the local date of the process time zone (TZ), not the UTC d
     expect(json.membership.at_end).toBe(1);
   });
 });
+
+/** Two members with groups, a reported agency, title, track and join date. */
+async function twoMembers(t: ReturnType<typeof tempDb>): Promise<void> {
+  expect((await t.run(['init'])).code).toBe(0);
+  const add1 = ['members', 'add', '--email', 'ada.lovelace@gsa.gov', '--first-name', 'Ada', '--last-name', 'Lovelace', '--agency', 'GSA TTS', '--title', 'Engineer'];
+  expect((await t.run([...add1, '--track', 'Technical', '--joined-on', '2024-03-05', '--groups', 'Event Planning;Generative AI'])).code).toBe(0);
+  const add2 = ['members', 'add', '--email', 'bob.smith@nasa.gov', '--first-name', 'Bob', '--last-name', 'Smith', '--agency', 'NASA HQ', '--title', 'Buyer, Senior'];
+  expect((await t.run([...add2, '--track', 'Acquisition', '--joined-on', '2025-10-20', '--groups', 'Tools and Resources'])).code).toBe(0);
+}
+
+describe('without --format, an -o file extension picks the format of every command that offers it', () => {
+  test('members list -o x.json writes JSON; export members -o x.json too; an extension not offered keeps the piped default', async () => {
+    const t = tempDb();
+    await twoMembers(t);
+    const list = await t.run(['members', 'list', '-o', 'x.json']);
+    expect(list.code).toBe(0);
+    const fromList = JSON.parse(fs.readFileSync(path.join(t.dir, 'x.json'), 'utf8')) as { email: string }[];
+    expect(fromList.map((m) => m.email)).toEqual(['ada.lovelace@gsa.gov', 'bob.smith@nasa.gov']);
+    const json = await t.run(['members', 'list', '--format', 'json']);
+    expect(fs.readFileSync(path.join(t.dir, 'x.json'), 'utf8')).toBe(json.stdout);
+
+    const exp = await t.run(['export', 'members', '-o', 'e.json']);
+    expect(exp.code).toBe(0);
+    const expJson = await t.run(['export', 'members', '--format', 'json']);
+    expect(fs.readFileSync(path.join(t.dir, 'e.json'), 'utf8')).toBe(expJson.stdout);
+    expect((JSON.parse(expJson.stdout) as { email: string }[]).map((m) => m.email)).toEqual(['ada.lovelace@gsa.gov', 'bob.smith@nasa.gov']);
+
+    // export members offers csv and json only: .md falls back to csv, as when piped.
+    expect((await t.run(['export', 'members', '-o', 'e.md'])).code).toBe(0);
+    const csv = await t.run(['export', 'members']);
+    expect(fs.readFileSync(path.join(t.dir, 'e.md'), 'utf8')).toBe(csv.stdout);
+    // --format still wins over the extension.
+    expect((await t.run(['members', 'list', '--format', 'csv', '-o', 'y.json'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(t.dir, 'y.json'), 'utf8')).toBe((await t.run(['members', 'list'])).stdout);
+  });
+});

@@ -6,15 +6,24 @@ import { UsageError } from './errors.js';
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** The format an -o file's extension names (`.txt` is the plain table). */
+const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };
+
 /**
- * The output format: --format if the command offers it; else `table` on a terminal and
- * `pipedDefault` (csv for lists) when piped or written with -o.
+ * The output format, one rule for every command: --format if the command offers it; else the -o
+ * file's extension when it names a format the command offers (`-o members.json`); else `table`
+ * on a terminal and `pipedDefault` (csv for lists) when piped or written with -o.
  */
 export function resolveFormat<F extends Format>(ctx: CliContext, offered: readonly F[], pipedDefault: F): F {
   const asked = ctx.globals.format;
   if (asked !== undefined) {
     if ((offered as readonly string[]).includes(asked)) return asked as F;
     throw new UsageError(`--format ${asked} is not offered by this command`, `choose one of: ${offered.join(', ')}`);
+  }
+  const out = ctx.globals.output;
+  if (out !== undefined && out !== '-') {
+    const byExt = BY_EXTENSION[path.extname(out).toLowerCase()];
+    if (byExt !== undefined && (offered as readonly string[]).includes(byExt)) return byExt as F;
   }
   const toTerminal = ctx.stdoutIsTTY && ctx.globals.output === undefined;
   if (toTerminal && (offered as readonly string[]).includes('table')) return 'table' as F;

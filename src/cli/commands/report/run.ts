@@ -22,23 +22,9 @@ export interface ReportResult {
   readonly text: string;
 }
 
-const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };
-
-/** --format, else the -o file's extension when the report offers it, else resolveFormat's rule. */
-function reportFormat(ctx: CliContext, kind: ReportKind): Format {
-  const offered = formatsOf(kind);
-  const out = ctx.globals.output;
-  if (ctx.globals.format === undefined && out !== undefined && out !== '-') {
-    const m = /\.[a-z]+$/i.exec(out);
-    const f = m ? BY_EXTENSION[m[0].toLowerCase()] : undefined;
-    if (f && offered.includes(f)) return f;
-  }
-  return resolveFormat(ctx, offered, pipedDefaultOf(kind));
-}
-
 /** Builds the report from the database, renders it and writes it to stdout or -o. */
 export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<ReportResult> {
-  const format = reportFormat(ctx, opts.kind);
+  const format = resolveFormat(ctx, formatsOf(opts.kind), pipedDefaultOf(opts.kind));
   // formatsOf() offers csv only for the one-section reports.
   const sections = SECTIONS_OF[opts.kind];
   const report = produceReport(ctx.db(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
