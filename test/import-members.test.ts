@@ -226,6 +226,30 @@ describe('import members: input errors leave the DB unchanged (exit 4)', () => {
     expect(r.stderr).toContain('book.xlsx: not a CSV file (it looks like a ZIP archive or Excel workbook (.xlsx)');
     expect(dumpTables(t.dbPath)).toBe(before);
   });
+  it('--rejects naming the input file or the database is refused before anything is read or written', async () => {
+    const t = await seed();
+    const roster = 'email\nbad@@nasa.gov\n';
+    writeFile(t.dir, 'r.csv', roster);
+    const before = dumpTables(t.dbPath);
+    const input = await t.run(['import', 'members', 'r.csv', '--rejects', './r.csv']);
+    expect(input.code).toBe(2);
+    expect(input.stderr).toBe('aicop: error: --rejects ./r.csv is the input file; writing the rejects there would replace it\n  choose another --rejects file\n');
+    for (const target of [t.dbPath, `${t.dbPath}-wal`]) {
+      const r = await t.run(['import', 'members', 'r.csv', '--rejects', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`aicop: error: --rejects ${target} is the database; writing the rejects there would destroy it\n  choose another --rejects file\n`);
+    }
+    expect(fs.readFileSync(path.join(t.dir, 'r.csv'), 'utf8')).toBe(roster);
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+  it('records of empty cells (a spreadsheet\'s trailing ",,,," rows) are blank lines, not rejected rows', async () => {
+    const t = await seed();
+    writeFile(t.dir, 'r.csv', 'email,first name,last name\r\nnew@nasa.gov,New,One\r\n,,\r\n , ,\r\n,,\r\n');
+    const r = await t.run(['import', 'members', 'r.csv']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('r.csv: 1 row read: 1 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected\n');
+    expect(fs.existsSync(path.join(t.dir, 'r.rejects.csv'))).toBe(false);
+  });
   it('a header-only file is 0 rows, not an error', async () => {
     const t = await seed();
     writeFile(t.dir, 'h.csv', 'email,first name\n');

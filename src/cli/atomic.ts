@@ -51,6 +51,19 @@ export class AtomicFile {
   }
 }
 
+/** Whether two paths name one file: the same absolute path or, both existing, the same inode. */
+export function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  const sa = fs.statSync(a, { throwIfNoEntry: false });
+  const sb = fs.statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** Whether `target` is the SQLite database `dbPath` or one of its -wal, -shm or -journal files. */
+export function isDatabaseFile(target: string, dbPath: string): boolean {
+  return ['', '-wal', '-shm', '-journal'].some((suffix) => sameFile(target, `${dbPath}${suffix}`));
+}
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

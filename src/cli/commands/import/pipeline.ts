@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import type { CliContext } from '../../context.js';
-import { AtomicFile } from '../../atomic.js';
+import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
 import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
 import { quoteCsvField } from '../../../csv/write.js';
@@ -141,6 +141,11 @@ class RejectsFile {
 
 const PROGRESS_MIN_ROWS = 50_000;
 
+function isBlankRecord(fields: readonly string[]): boolean {
+  for (const f of fields) if (f.trim() !== '') return false;
+  return true;
+}
+
 function emptyCounts(): BatchCounts {
   return { rows_read: 0, added: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, rejected: 0 };
 }
@@ -168,9 +173,15 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       );
       return result;
     }
-    const prepared = await handler.prepare(csv);
     const rejectsTarget =
       opts.rejects !== undefined ? path.resolve(ctx.cwd, opts.rejects) : csv.path !== undefined ? defaultRejectsPath(csv.path) : undefined;
+    if (rejectsTarget !== undefined) {
+      const flag = opts.rejects !== undefined ? `--rejects ${opts.rejects}` : `the rejects file ${rejectsTarget}`;
+      const how = opts.rejects !== undefined ? 'choose another --rejects file' : 'pass --rejects <file> to write them elsewhere';
+      if (csv.path !== undefined && sameFile(rejectsTarget, csv.path)) throw new UsageError(`${flag} is the input file; writing the rejects there would replace it`, how);
+      if (isDatabaseFile(rejectsTarget, ctx.dbPath())) throw new UsageError(`${flag} is the database; writing the rejects there would destroy it`, how);
+    }
+    const prepared = await handler.prepare(csv);
     const rejects = new RejectsFile(rejectsTarget, csv.header);
     const counts = emptyCounts();
     const byReason: Partial<Record<RejectReason, number>> = {};
@@ -205,8 +216,10 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       for await (const chunk of csv.records()) {
         ctx.throwIfInterrupted();
         for (const r of chunk) {
-          counts.rows_read++;
           const fields = r.fields;
+          // A record of empty cells (Excel's trailing ",,,," rows) is a blank line, not a row.
+          if (isBlankRecord(fields)) continue;
+          counts.rows_read++;
           if (fields.length !== width) {
             reject(fields, r.line, 'ragged_row', `the row has ${fields.length} fields, the header has ${width}`, null);
             continue;
