@@ -69,3 +69,52 @@ describe('without --format, an -o file extension picks the format of every comma
     expect(fs.readFileSync(path.join(t.dir, 'y.json'), 'utf8')).toBe((await t.run(['members', 'list'])).stdout);
   });
 });
+
+describe('aicop export members re-imports as it is (round trip)', () => {
+  const withoutStamps = (csv: string): string =>
+    csv
+      .split('\n')
+      .map((line) => line.replace(/,[^,]*,[^,]*$/, ''))
+      .join('\n');
+
+  test('import members of an export: reported_agency is the agency, derived columns are skipped, left_on and status are named', async () => {
+    const a = tempDb();
+    await twoMembers(a);
+    expect((await a.run(['export', 'members', '-o', 'm.csv'])).code).toBe(0);
+    const first = fs.readFileSync(path.join(a.dir, 'm.csv'), 'utf8');
+    expect(first.split('\n')[0]).toBe(
+      'email,first_name,last_name,member_type,job_title,role_track,reported_agency,domain,agency,organization,level,working_groups,practice_areas,joined_on,left_on,status,created_at,updated_at',
+    );
+
+    const b = tempDb();
+    expect((await b.run(['init'])).code).toBe(0);
+    const later = '2026-11-24T09:30:00Z';
+    const imp = await b.run(['import', 'members', path.join(a.dir, 'm.csv')], { now: later });
+    expect(imp.code).toBe(0);
+    const file = path.join(a.dir, 'm.csv');
+    expect(imp.stderr.split('\n').slice(0, 2)).toEqual([
+      `warning: ${file}: ignoring columns "left_on", "status" (map with --map "Header=field")`,
+      `${file}: 2 rows read: 2 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected`,
+    ]);
+    const second = await b.run(['export', 'members'], { now: later });
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toBe(first);
+    expect(withoutStamps(second.stdout)).toBe(withoutStamps(first));
+  });
+
+  test("the user's own --map still wins over the export layout", async () => {
+    const a = tempDb();
+    await twoMembers(a);
+    expect((await a.run(['export', 'members', '-o', 'm.csv'])).code).toBe(0);
+    const b = tempDb();
+    expect((await b.run(['init'])).code).toBe(0);
+    const imp = await b.run(['import', 'members', path.join(a.dir, 'm.csv'), '--map', 'reported_agency=ignore', '--map', 'agency=agency']);
+    expect(imp.code).toBe(0);
+    const list = await b.run(['members', 'list', '--format', 'json']);
+    const members = JSON.parse(list.stdout) as { email: string; reported_agency: string | null }[];
+    expect(members.map((m) => [m.email, m.reported_agency])).toEqual([
+      ['ada.lovelace@gsa.gov', 'General Services Administration'],
+      ['bob.smith@nasa.gov', 'National Aeronautics and Space Administration'],
+    ]);
+  });
+});

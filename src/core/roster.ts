@@ -135,11 +135,31 @@ export function assignColumns<F extends string>(
 }
 
 /**
- * Maps the header row to roster fields: explicit mappings first (by normalised header), then the
- * aliases. Two columns for one field, or no email column, throw MappingError.
+ * How aicop's own `export members` file maps back: `reported_agency` is the agency field and the
+ * columns the export derives (from the email domain, or the database's clock) are skipped, so the
+ * export re-imports as it is. `left_on` and `status` are not here: they stay unknown columns, and
+ * the warning says they are not imported.
+ */
+const EXPORT_LAYOUT: ReadonlyArray<readonly [string, MappingTarget]> = [
+  ['reported_agency', 'agency'],
+  ['domain', 'ignore'],
+  ['agency', 'ignore'],
+  ['organization', 'ignore'],
+  ['level', 'ignore'],
+  ['created_at', 'ignore'],
+  ['updated_at', 'ignore'],
+];
+
+/**
+ * Maps the header row to roster fields: explicit mappings first (by normalised header), then,
+ * for a file `export members` wrote (it has a `reported_agency` column), that export's layout,
+ * then the aliases. Two columns for one field, or no email column, throw MappingError.
  */
 export function resolveRosterLayout(header: readonly string[], explicit: ReadonlyArray<readonly [string, MappingTarget]> = []): RosterLayout {
-  const { index, unknown } = assignColumns(header, ROSTER_FIELDS, (norm) => HEADER_ALIASES.get(norm), explicit, (m, h) => new MappingError(m, h));
+  const isExport = header.some((h) => normalizeHeader(h) === 'reportedagency');
+  // Later entries win in assignColumns' map: the user's own --map / --mapping come last.
+  const entries = isExport ? [...EXPORT_LAYOUT, ...explicit] : explicit;
+  const { index, unknown } = assignColumns(header, ROSTER_FIELDS, (norm) => HEADER_ALIASES.get(norm), entries, (m, h) => new MappingError(m, h));
   if (index.email === -1) {
     const example = unknown[0] ?? header[0] ?? 'Courriel';
     throw new MappingError(
