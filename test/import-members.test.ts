@@ -250,6 +250,21 @@ describe('import members: input errors leave the DB unchanged (exit 4)', () => {
     expect(r.stderr).toContain('r.csv: 1 row read: 1 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected\n');
     expect(fs.existsSync(path.join(t.dir, 'r.rejects.csv'))).toBe(false);
   });
+  it('the rejects file neutralises formulas, and an import takes off the mark aicop\'s CSV output puts on them', async () => {
+    const t = await seed();
+    writeFile(t.dir, 'r.csv', 'email,first name,title\nbad@@nasa.gov,"=HYPERLINK(""http://x"",""y"")",+1\nnew@nasa.gov,New,\'-2+3\n');
+    const r = await t.run(['import', 'members', 'r.csv']);
+    expect(r.code).toBe(3);
+    expect(fs.readFileSync(path.join(t.dir, 'r.rejects.csv'), 'utf8')).toBe(
+      'email,first name,title,line,reason,detail\nbad@@nasa.gov,"\'=HYPERLINK(""http://x"",""y"")",\'+1,2,invalid_syntax,bad@@nasa.gov has more than one @ (expected name@agency.gov)\n',
+    );
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare("SELECT job_title FROM members WHERE email = 'new@nasa.gov'").pluck().get()).toBe('-2+3');
+    } finally {
+      db.close();
+    }
+  });
   it('a header-only file is 0 rows, not an error', async () => {
     const t = await seed();
     writeFile(t.dir, 'h.csv', 'email,first name\n');

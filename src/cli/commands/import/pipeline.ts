@@ -6,7 +6,7 @@ import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
 import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
-import { quoteCsvField } from '../../../csv/write.js';
+import { isFormulaLike, neutraliseFormula, quoteCsvField } from '../../../csv/write.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
 import {
@@ -109,6 +109,27 @@ export function defaultRejectsPath(inputPath: string): string {
 }
 
 
+/**
+ * A rejects-file cell: people open the file in a spreadsheet to fix the rows, and the rows came
+ * from forms anyone can fill in, so formulas are neutralised as in every CSV aicop writes (§9).
+ */
+function csvCell(text: string): string {
+  return quoteCsvField(neutraliseFormula(text));
+}
+
+/**
+ * The fields with the `'` that aicop's CSV output puts before a formula-like cell taken off
+ * again, so that an export or a rejects file imports as the values it was written from.
+ */
+function withoutFormulaMarks(fields: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as string;
+    if (f.charCodeAt(0) === 39 && isFormulaLike(f.slice(1))) (out ??= [...fields])[i] = f.slice(1);
+  }
+  return out ?? fields;
+}
+
 /** Collects rejected rows into the rejects file, created on the first reject. */
 class RejectsFile {
   private file: AtomicFile | undefined;
@@ -121,9 +142,9 @@ class RejectsFile {
     if (this.target === undefined) return;
     if (!this.file) {
       this.file = new AtomicFile(this.target);
-      this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(quoteCsvField).join(',')}\n`);
+      this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(csvCell).join(',')}\n`);
     }
-    this.file.write(`${[...fields, String(line), reason, detail].map(quoteCsvField).join(',')}\n`);
+    this.file.write(`${[...fields, String(line), reason, detail].map(csvCell).join(',')}\n`);
   }
 
   get written(): boolean {
@@ -216,7 +237,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       for await (const chunk of csv.records()) {
         ctx.throwIfInterrupted();
         for (const r of chunk) {
-          const fields = r.fields;
+          const fields = withoutFormulaMarks(r.fields);
           // A record of empty cells (Excel's trailing ",,,," rows) is a blank line, not a row.
           if (isBlankRecord(fields)) continue;
           counts.rows_read++;
