@@ -118,3 +118,41 @@ describe('aicop export members re-imports as it is (round trip)', () => {
     ]);
   });
 });
+
+describe('a --map or --mapping entry naming a header the file does not have is warned about, once', () => {
+  test('import members: the --map typo and the --mapping file entry are named in one warning; the rest imports', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'])).code).toBe(0);
+    const file = writeFile(t.dir, 'roster.csv', 'Email,Full Name,Dept\nada@gsa.gov,Ada Lovelace,TTS\n');
+    writeFile(t.dir, 'map.json', '{"Department": "agency", "Full Name": "name"}\n');
+    const r = await t.run(['import', 'members', file, '--mapping', 'map.json', '--map', 'Job Titel=job_title', '--map', 'dept=agency']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: ${file}: --map/--mapping names columns the file does not have: "Department", "Job Titel" (columns found: "Email", "Full Name", "Dept")`,
+    ]);
+    const list = await t.run(['members', 'list', '--format', 'json']);
+    const members = JSON.parse(list.stdout) as { email: string; first_name: string; reported_agency: string }[];
+    expect(members.map((m) => [m.email, m.first_name, m.reported_agency])).toEqual([['ada@gsa.gov', 'Ada', 'TTS']]);
+  });
+
+  test('import events and import attendance warn the same way; a file whose maps all match has no warning', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'])).code).toBe(0);
+    const events = writeFile(t.dir, 'events.csv', 'Code,Title,Type,Date\n2023-01-CM,January Community Meeting,Community Meeting,1/18/2023\n');
+    const ev = await t.run(['import', 'events', events, '--map', 'Code=id', '--map', 'Organizer Name=host']);
+    expect(ev.code).toBe(0);
+    expect(ev.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: ${events}: --map/--mapping names a column the file does not have: "Organizer Name" (columns found: "Code", "Title", "Type", "Date")`,
+    ]);
+    const att = writeFile(t.dir, 'att.csv', 'event_id,email,attended\n2023-01-CM,ada@gsa.gov,yes\n');
+    const at = await t.run(['import', 'attendance', att, '--map', 'Stars=satisfaction']);
+    expect(at.code).toBe(0);
+    expect(at.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: ${att}: --map/--mapping names a column the file does not have: "Stars" (columns found: "event_id", "email", "attended")`,
+    ]);
+    const ok = writeFile(t.dir, 'att2.csv', 'event_id,email,attended,Stars\n2023-01-CM,bob@gsa.gov,yes,4\n');
+    const clean = await t.run(['import', 'attendance', ok, '--map', 'stars=satisfaction']);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).not.toContain('warning:');
+  });
+});

@@ -135,6 +135,26 @@ export function assignColumns<F extends string>(
 }
 
 /**
+ * The warning for --map / --mapping entries naming a header the file does not have (matched as
+ * assignColumns matches: case, spaces and punctuation ignored), or null when every entry matched.
+ * Shared by every CSV import so a typo in a header never passes silently.
+ */
+export function unmatchedMapWarning(fileName: string, header: readonly string[], explicit: ReadonlyArray<readonly [string, string]>): string | null {
+  const present = new Set(header.map(normalizeHeader));
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  for (const [h] of explicit) {
+    const norm = normalizeHeader(h);
+    if (present.has(norm) || seen.has(norm)) continue;
+    seen.add(norm);
+    missing.push(h);
+  }
+  if (missing.length === 0) return null;
+  const what = missing.length === 1 ? 'a column' : 'columns';
+  return `${fileName}: --map/--mapping names ${what} the file does not have: ${missing.map((h) => JSON.stringify(h)).join(', ')} (columns found: ${header.map((h) => JSON.stringify(h)).join(', ')})`;
+}
+
+/**
  * How aicop's own `export members` file maps back: `reported_agency` is the agency field and the
  * columns the export derives (from the email domain, or the database's clock) are skipped, so the
  * export re-imports as it is. `left_on` and `status` are not here: they stay unknown columns, and

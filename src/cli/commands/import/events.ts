@@ -1,6 +1,7 @@
 import type { CliContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
 import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFields, resolveLayout, validateEventRow, type EventField, type Layout } from '../../../core/events.js';
+import { unmatchedMapWarning } from '../../../core/roster.js';
 import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
@@ -33,6 +34,8 @@ export function layoutOf<F extends string>(
   let layout: Layout<F>;
   try {
     const explicit = maps.map((m) => parseFieldMap(m, fields));
+    const unmatched = unmatchedMapWarning(csv.name, csv.header, explicit);
+    if (unmatched !== null) ctx.warn(unmatched);
     layout = resolveLayout(csv.header, fields, required, explicit);
   } catch (err) {
     if (err instanceof LayoutError) {

@@ -12,6 +12,7 @@ import {
   parseMapOption,
   parseMappingJson,
   resolveRosterLayout,
+  unmatchedMapWarning,
   validateRosterRow,
   type GroupInfo,
   type MappingTarget,
@@ -101,6 +102,8 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
         }
       }
       explicit = [...explicit, ...opts.map];
+      const unmatched = unmatchedMapWarning(csv.name, csv.header, explicit);
+      if (unmatched !== null) ctx.warn(unmatched);
       let layout: RosterLayout;
       try {
         layout = resolveRosterLayout(csv.header, explicit);
