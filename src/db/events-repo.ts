@@ -73,6 +73,22 @@ export interface EventsRepo {
   linkNewMembers(): number;
 }
 
+/**
+ * The (event, email) pairs an attendance import has met, to tell a repeated pair
+ * (duplicate_in_file). A TEMP table rather than a Set, so memory stays flat on a file of
+ * millions of rows; `add` returns false for a pair met before. Call `drop` at the import's end.
+ */
+export function createAttendanceSeen(db: Db): { add(eventId: string, email: string): boolean; drop(): void } {
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS aicop_seen_attendance (event_id TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (event_id, email)) WITHOUT ROWID; DELETE FROM temp.aicop_seen_attendance;',
+  );
+  const insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO temp.aicop_seen_attendance (event_id, email) VALUES (?, ?)');
+  return {
+    add: (eventId, email) => insert.run(eventId, email).changes === 1,
+    drop: () => db.exec('DROP TABLE IF EXISTS temp.aicop_seen_attendance'),
+  };
+}
+
 const repos = new WeakMap<Db, EventsRepo>();
 
 /** The events repository of a connection; its statements are prepared once per connection. */

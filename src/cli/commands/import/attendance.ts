@@ -2,7 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
-import { eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
+import { createAttendanceSeen, eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
 import { runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 import { layoutOf } from './events.js';
 
@@ -46,18 +46,16 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
             }
             return yes;
           };
-          const seen = new Set<string>();
+          const seen = createAttendanceSeen(db);
           return {
             row(fields) {
               const raw = pickFields(fields, layout);
               const v = validateAttendanceRow(raw, { defaultEventId: eventId, eventExists });
               if (!v.ok) return { reason: v.reason, detail: v.detail, email: (raw.email ?? '').trim().toLowerCase() || null };
               const rec = v.record;
-              const key = `${rec.eventId}\n${rec.email}`;
-              if (seen.has(key)) {
+              if (!seen.add(rec.eventId, rec.email)) {
                 return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
               }
-              seen.add(key);
               const chosen = rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep;
               if (!rec.attended && !chosen.has('attended') && (chosen.has('satisfaction') || chosen.has('nps'))) {
                 // attended=no must not leave a stored score behind (a response without attendance).
@@ -73,6 +71,10 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
               const r = repo.upsertAttendance(rec, batchId, chosen);
               if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
               return r.outcome;
+            },
+            finish() {
+              seen.drop();
+              return {};
             },
           };
         },
