@@ -122,11 +122,14 @@ describe('SPEC §9: output never corrupts the database', () => {
       ['export', 'members', '-o', 'aicop.db'],
       ['members', 'list', '-o', t.dbPath],
       ['report', 'membership', '--fy', '2027', '-o', './aicop.db'],
+      // Its WAL and shared-memory files: replacing them would corrupt the database.
+      ['export', 'members', '-o', 'aicop.db-wal'],
+      ['members', 'list', '-o', `${t.dbPath}-shm`],
     ]) {
       const r = await t.run(argv);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`aicop: error: -o ${argv[argv.length - 1] ?? ''} is the database itself; writing there would destroy it\n  choose another file name\n`);
+      expect(r.stderr).toBe(`aicop: error: -o ${argv[argv.length - 1] ?? ''} is the database or one of its files; writing there would destroy it\n  choose another file name\n`);
     }
     expect(dumpTables(t.dbPath)).toBe(before);
     expect((await t.run(['db', 'check'])).code).toBe(0);

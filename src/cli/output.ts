@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CliContext } from './context.js';
-import { AtomicFile } from './atomic.js';
+import { AtomicFile, isDatabaseFile } from './atomic.js';
 import { UsageError } from './errors.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
@@ -45,7 +45,7 @@ export function openResultSink(ctx: CliContext, target = ctx.globals.output): Re
   }
   const dest = path.resolve(ctx.cwd, target);
   // Renaming a result over the database would destroy it (db backup refuses the same way).
-  if (dest === ctx.dbPath()) throw new UsageError(`-o ${target} is the database itself; writing there would destroy it`, 'choose another file name');
+  if (isDatabaseFile(dest, ctx.dbPath())) throw new UsageError(`-o ${target} is the database or one of its files; writing there would destroy it`, 'choose another file name');
   const file = new AtomicFile(dest);
   return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
 }
