@@ -356,6 +356,22 @@ describe('import members: re-import, duplicates, sync', () => {
     ]);
   });
 
+  it('an import fills a group past its capacity but warns, once per group it assigned to', async () => {
+    const t = tempDb();
+    expect((await t.run(['groups', 'add', 'Tiny', '--kind', 'working_group', '--capacity', '1'])).code).toBe(0);
+    writeFile(t.dir, 'r1.csv', 'email,working groups\nann@nasa.gov,Tiny\nbob@nasa.gov,tiny;Event Planning\n');
+    writeFile(t.dir, 'r2.csv', 'email,working groups\ncat@nasa.gov,Event Planning\n');
+    const r1 = await t.run(['import', 'members', 'r1.csv']);
+    expect(r1.code).toBe(0);
+    expect(r1.stderr).toContain(
+      'warning: Tiny now has 2 members, over its capacity of 1 (an import does not refuse a full group; see: aicop groups members "Tiny")\n',
+    );
+    expect(assignments(t).filter((a) => (a as unknown[])[1] === 'Tiny')).toHaveLength(2);
+    const r2 = await t.run(['import', 'members', 'r2.csv']);
+    expect(r2.code).toBe(0);
+    expect(r2.stderr).not.toContain('capacity');
+  });
+
   it('--sync deactivates absent members (20% guard needs --yes) and a returning member is reactivated', async () => {
     const t = tempDb();
     const emails = Array.from({ length: 10 }, (_, i) => `m${i}@nasa.gov`);

@@ -136,6 +136,17 @@ export function listGroups(db: Db, today: string, filter: { kind?: GroupKind; in
   return (db.prepare(sql).all({ today, ...(filter.kind ? { kind: filter.kind } : {}) }) as RawGroupRow[]).map(toGroupRow);
 }
 
+/**
+ * Groups with a capacity that now hold more active members than it and that batch `batchId`
+ * assigned someone to (imports do not refuse a full group; `groups assign` does). Cheap when no
+ * group has a capacity, as by default.
+ */
+export function groupsOverCapacityAfterBatch(db: Db, batchId: number, today: string): GroupRow[] {
+  if (db.prepare('SELECT 1 FROM groups WHERE capacity IS NOT NULL AND archived_on IS NULL LIMIT 1').get() === undefined) return [];
+  const touched = db.prepare<[number, number]>('SELECT 1 FROM assignments WHERE group_id = ? AND batch_id = ? LIMIT 1');
+  return listGroups(db, today).filter((g) => g.capacity !== null && g.members > g.capacity && touched.get(g.id, batchId) !== undefined);
+}
+
 /** The group of that name (case-insensitive), archived or not. */
 export function findGroup(db: Db, name: string, today: string): GroupRow | undefined {
   const r = db.prepare(`${GROUP_ROW_SQL} WHERE g.name = @name COLLATE NOCASE`).get({ name: name.trim(), today }) as RawGroupRow | undefined;

@@ -22,7 +22,7 @@ import {
 import { isoDateOf } from '../../../core/dates.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
-import { loadGroups } from '../../../db/groups-repo.js';
+import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-repo.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
@@ -150,20 +150,23 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
               applier.flush();
               // Attendance imported before these people became members now counts as theirs.
               linkAttendanceToMembers(db);
-              if (!opts.sync) {
-                dropImportTables(db);
-                return {};
+              let deactivated = 0;
+              if (opts.sync) {
+                const { absent, active } = applier.countAbsent();
+                if (absent > 0 && active > 0 && (absent / active) * 100 > SYNC_GUARD_PCT && !ctx.globals.yes) {
+                  const what = `--sync would deactivate ${absent} of ${active} active members (${((absent / active) * 100).toFixed(1)}%, over ${SYNC_GUARD_PCT}%)`;
+                  if (!ctx.canPrompt()) throw new UsageError(`${what}; pass --yes if the file really is the complete roster`);
+                  const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
+                  if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
+                }
+                deactivated = applier.deactivateAbsent();
               }
-              const { absent, active } = applier.countAbsent();
-              if (absent > 0 && active > 0 && (absent / active) * 100 > SYNC_GUARD_PCT && !ctx.globals.yes) {
-                const what = `--sync would deactivate ${absent} of ${active} active members (${((absent / active) * 100).toFixed(1)}%, over ${SYNC_GUARD_PCT}%)`;
-                if (!ctx.canPrompt()) throw new UsageError(`${what}; pass --yes if the file really is the complete roster`);
-                const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
-                if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
-              }
-              const deactivated = applier.deactivateAbsent();
               dropImportTables(db);
-              return { deactivated };
+              // An import does not refuse a full group (the roster is the source of truth); it says so.
+              for (const g of groupsOverCapacityAfterBatch(db, batchId, isoDateOf(now))) {
+                ctx.warn(`${g.name} now has ${g.members} members, over its capacity of ${g.capacity} (an import does not refuse a full group; see: aicop groups members "${g.name}")`);
+              }
+              return opts.sync ? { deactivated } : {};
             },
           };
         },
