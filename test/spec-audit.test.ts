@@ -2,6 +2,7 @@
  * SPEC conformance checks found by the S3 audit: each test pins one sentence of the SPEC that the
  * product did not follow before its fix.
  */
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
 
@@ -109,6 +110,27 @@ describe('SPEC §5/§8: the .gov registry never merges different governments int
     }
     expect((await t.run(['members', 'show', 'a@albanyga.gov'])).stdout).toContain('agency:          City of Albany (GA) (local)\n');
     expect((await t.run(['db', 'check'])).code).toBe(0);
+  });
+});
+
+describe('a path that runs through a file is bad input, not an internal error', () => {
+  test('-o, --rejects and db backup under a file name exit 4 with the folder named; db backup onto the WAL is refused', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'roster.csv', 'email\nbad@@nasa.gov\n');
+    const folder = path.join(t.dir, 'roster.csv');
+    for (const argv of [
+      ['members', 'list', '-o', 'roster.csv/x.json'],
+      ['import', 'members', 'roster.csv', '--rejects', 'roster.csv/r.csv'],
+      ['db', 'backup', 'roster.csv/b.db'],
+    ]) {
+      const r = await t.run(argv);
+      expect(r.code).toBe(4);
+      expect(r.stderr.startsWith('aicop: error: ')).toBe(true);
+      expect(r.stderr.endsWith(`: folder ${folder} does not exist\n  create it first or choose another path\n`)).toBe(true);
+    }
+    const wal = await t.run(['db', 'backup', `${t.dbPath}-wal`, '--force']);
+    expect(wal.code).toBe(2);
+    expect(wal.stderr).toBe('aicop: error: the backup cannot be the database or one of its files\n  choose another file name\n');
   });
 });
 

@@ -15,10 +15,7 @@ export class AtomicFile {
   constructor(target: string) {
     this.target = path.resolve(target);
     const dir = path.dirname(this.target);
-    if (!fs.existsSync(dir)) throw new InputError(`${target}: folder ${dir} does not exist`, 'create it first or choose another path');
-    if (fs.statSync(this.target, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new InputError(`${target}: is a folder, not a file`, 'name a file inside it');
-    }
+    checkOutputPath(target, this.target);
     removeStaleTemps(this.target);
     this.tmp = path.join(dir, `.${path.basename(this.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
@@ -51,11 +48,35 @@ export class AtomicFile {
   }
 }
 
+/**
+ * The stats of what is at `p`, or undefined when nothing is: a missing file, or a path that
+ * runs through a file (`roster.csv/out.csv`, ENOTDIR), which is bad input and not a crash.
+ */
+export function statIfAny(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Throws the InputError for a file to be written (`shown` as the user typed it, `file` resolved)
+ * whose folder does not exist or that names a folder.
+ */
+export function checkOutputPath(shown: string, file: string): void {
+  const dir = path.dirname(file);
+  if (!statIfAny(dir)?.isDirectory()) throw new InputError(`${shown}: folder ${dir} does not exist`, 'create it first or choose another path');
+  if (statIfAny(file)?.isDirectory()) throw new InputError(`${shown}: is a folder, not a file`, 'name a file inside it');
+}
+
 /** Whether two paths name one file: the same absolute path or, both existing, the same inode. */
 export function sameFile(a: string, b: string): boolean {
   if (path.resolve(a) === path.resolve(b)) return true;
-  const sa = fs.statSync(a, { throwIfNoEntry: false });
-  const sb = fs.statSync(b, { throwIfNoEntry: false });
+  const sa = statIfAny(a);
+  const sb = statIfAny(b);
   return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
