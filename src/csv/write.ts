@@ -61,6 +61,11 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** The inverse of neutraliseFormula, for reading aicop's own CSV back: `'=x` → `=x`; other text as is. */
+export function removeFormulaMark(text: string): string {
+  return text.charCodeAt(0) === 39 && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
 function cellText(v: CsvValue, numeric: boolean, raw: boolean): string {
   if (v === null || v === undefined) return '';
   if (typeof v !== 'string') return String(v);

@@ -6,7 +6,7 @@ import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
 import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
-import { isFormulaLike, neutraliseFormula, quoteCsvField } from '../../../csv/write.js';
+import { neutraliseFormula, quoteCsvField, removeFormulaMark } from '../../../csv/write.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
 import {
@@ -125,7 +125,8 @@ function withoutFormulaMarks(fields: readonly string[]): readonly string[] {
   let out: string[] | undefined;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i] as string;
-    if (f.charCodeAt(0) === 39 && isFormulaLike(f.slice(1))) (out ??= [...fields])[i] = f.slice(1);
+    const plain = removeFormulaMark(f);
+    if (plain !== f) (out ??= [...fields])[i] = plain;
   }
   return out ?? fields;
 }
