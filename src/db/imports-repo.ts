@@ -30,14 +30,13 @@ export interface BatchRow extends BatchCounts {
   readonly undone_by: string | null;
 }
 
-/** Records a new batch (inside the import's transaction) and returns its id. */
 /**
  * Opens an import's one write transaction (IMMEDIATE, so --wait applies), with the connection set
  * for a bulk load:
  * - a 16 MB page cache, stated rather than left to the driver (plain SQLite's default is 2 MB,
  *   which spilled index pages to the WAL mid-transaction and read them back: about 40% of the
- *   time on 200k rows); 48 MB was no faster on 300k rows and would break the 150 MB memory
- *   target on a million;
+ *   time on 200k rows); 48–64 MB made a million-row import 15–25% faster but peaked at
+ *   166–186 MB, over the 150 MB memory target;
  * - a 2 MB cache for the TEMP tables (staged rows, members seen): they fill and empty in order,
  *   so spilling them to their temporary file costs little and keeps memory flat;
  * - foreign-key enforcement off: every key an import writes comes from a row it just read or
@@ -59,6 +58,7 @@ export function endImportTransaction(db: Db): void {
   db.pragma('foreign_keys = ON');
 }
 
+/** Records a new batch (inside the import's transaction) and returns its id. */
 export function createBatch(
   db: Db,
   b: { kind: ImportKind; fileName: string; sha256: string; importedBy: string; startedAt: string; options: Readonly<Record<string, unknown>> },

@@ -178,6 +178,9 @@ class BulkAdds {
   private readonly stage: Statement<[number, string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string]>;
   /** Emails staged and not written yet (at most BULK_MAX: a few MB). */
   private readonly stagedEmails = new Set<string>();
+  /** The two bulk writes, prepared once: the staged members, then the staged assignments. */
+  private readonly writeMembers: Statement<[{ now: string; batch: number }]>;
+  private readonly writeAssignments: Statement<[AssignmentSource, number]>;
 
   constructor(
     private readonly db: Db,
@@ -191,6 +194,18 @@ class BulkAdds {
     CREATE TEMP TABLE IF NOT EXISTS aicop_new_assignments (member_id INTEGER, group_id INTEGER);
     DELETE FROM temp.aicop_new_assignments;`);
     this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.writeMembers = db.prepare(
+      `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
+         created_at, updated_at, created_batch, updated_batch)
+       SELECT id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, @now, @now, @batch, @batch
+       FROM temp.aicop_new_members ORDER BY id`,
+    );
+    this.writeAssignments = db.prepare(
+      `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
+       SELECT p.member_id, p.group_id, m.joined_on, ?, ? FROM temp.aicop_new_assignments p JOIN members m ON m.id = p.member_id
+       WHERE true ORDER BY p.rowid
+       ON CONFLICT (member_id, group_id) WHERE removed_on IS NULL DO NOTHING`,
+    );
   }
 
   /** Stages a new member and returns its id; 0 when an earlier row staged the same email. */
@@ -219,14 +234,7 @@ class BulkAdds {
     const staged = this.stagedEmails.size;
     if (staged > 0) {
       const firstId = this.nextId - staged;
-      this.db
-        .prepare(
-          `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
-             created_at, updated_at, created_batch, updated_batch)
-           SELECT id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, @now, @now, @batch, @batch
-           FROM temp.aicop_new_members ORDER BY id`,
-        )
-        .run({ now: this.o.nowIso, batch: this.o.batchId });
+      this.writeMembers.run({ now: this.o.nowIso, batch: this.o.batchId });
       // A rollup's GROUP BY sorts its rows: per batch, so that its memory stays small.
       addToRollups(this.db, 'members', firstId);
       this.db.exec('DELETE FROM temp.aicop_new_members');
@@ -235,14 +243,7 @@ class BulkAdds {
     if (this.pairs > 0) {
       this.stagePairs();
       const firstId = suspendRollups(this.db, 'assignments');
-      this.db
-        .prepare(
-          `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
-           SELECT p.member_id, p.group_id, m.joined_on, ?, ? FROM temp.aicop_new_assignments p JOIN members m ON m.id = p.member_id
-           WHERE true ORDER BY p.rowid
-           ON CONFLICT (member_id, group_id) WHERE removed_on IS NULL DO NOTHING`,
-        )
-        .run(this.o.source, this.o.batchId);
+      this.writeAssignments.run(this.o.source, this.o.batchId);
       addToRollups(this.db, 'assignments', firstId);
       resumeRollups(this.db, 'assignments');
       this.db.exec('DELETE FROM temp.aicop_new_assignments');
@@ -404,7 +405,7 @@ export function createRosterApplier(
   };
 }
 
-/** Drops the import's TEMP tables (after COMMIT or ROLLBACK). */
+/** Drops the import's TEMP tables (at the end of the import, once nothing reads them). */
 export function dropImportTables(db: Db): void {
   db.exec('DROP TABLE IF EXISTS temp.aicop_seen; DROP TABLE IF EXISTS temp.aicop_new_members; DROP TABLE IF EXISTS temp.aicop_new_assignments;');
 }
