@@ -166,7 +166,7 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
               for (const g of groupsOverCapacityAfterBatch(db, batchId, isoDateOf(now))) {
                 ctx.warn(`${g.name} now has ${g.members} members, over its capacity of ${g.capacity} (an import does not refuse a full group; see: aicop groups members "${g.name}")`);
               }
-              return opts.sync ? { deactivated } : {};
+              return { deactivated };
             },
           };
         },
