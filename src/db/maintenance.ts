@@ -31,7 +31,8 @@ export interface RollupDrift {
   readonly rows: number;
 }
 
-const ROLLUPS_SINCE = 9;
+/** The schema version that added the report rollups (migration 009). */
+export const ROLLUPS_SINCE = 9;
 
 /** Compares every report rollup with its definition; [] when all match (or before schema 9). */
 export function rollupDrift(db: Db): RollupDrift[] {

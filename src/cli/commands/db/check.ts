@@ -1,7 +1,7 @@
 import type { CliContext } from '../../context.js';
 import { DatabaseError } from '../../errors.js';
 import { openDatabase } from '../../../db/open.js';
-import { checkDatabase, rebuildRollups, rollupDrift, type CheckResult, type RollupDrift } from '../../../db/maintenance.js';
+import { ROLLUPS_SINCE, checkDatabase, rebuildRollups, rollupDrift, type CheckResult, type RollupDrift } from '../../../db/maintenance.js';
 
 const describeDrift = (drift: readonly RollupDrift[]): string =>
   drift.map((d) => (d.missing ? `${d.table} is missing` : `${d.table} differs in ${d.rows} ${d.rows === 1 ? 'row' : 'rows'}`)).join(', ');
@@ -31,7 +31,7 @@ export function runDbCheck(ctx: CliContext, repair = false): CheckResult {
       `database: ${file}`,
       `integrity: ${r.integrity.join('; ')}`,
       `foreign keys: ${r.foreignKeyProblems === 0 ? 'ok' : `${r.foreignKeyProblems} broken references`}`,
-      ...(intact && r.schemaVersion >= 9 ? [`report rollups: ${rollups}`] : []),
+      ...(intact && r.schemaVersion >= ROLLUPS_SINCE ? [`report rollups: ${rollups}`] : []),
       `schema version: ${r.schemaVersion}${r.schemaVersion < r.latestVersion ? ` (this aicop migrates it to ${r.latestVersion} on the next command that uses it)` : ''}`,
     ];
     ctx.stdout.write(`${lines.join('\n')}\n`);
