@@ -223,7 +223,8 @@ describe('import members: input errors leave the DB unchanged (exit 4)', () => {
     writeFile(t.dir, 'book.xlsx', Buffer.from('504b0304140006000800000021000000', 'hex'));
     const r = await t.run(['import', 'members', 'book.xlsx']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('book.xlsx: not a CSV file (it looks like a ZIP archive or Excel workbook (.xlsx)');
+    // A damaged workbook (a ZIP header and nothing more) is read as a workbook and refused.
+    expect(r.stderr).toContain('book.xlsx: not a readable Excel workbook');
     expect(dumpTables(t.dbPath)).toBe(before);
   });
   it('--rejects naming the input file or the database is refused before anything is read or written', async () => {

@@ -3,11 +3,11 @@ import type { CliContext } from './context.js';
 import { AtomicFile, isDatabaseFile } from './atomic.js';
 import { UsageError } from './errors.js';
 
-export const FORMATS = ['table', 'csv', 'json', 'md', 'html'] as const;
+export const FORMATS = ['table', 'csv', 'json', 'md', 'html', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The format an -o file's extension names (`.txt` is the plain table). */
-const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table' };
+const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.json': 'json', '.csv': 'csv', '.txt': 'table', '.xlsx': 'xlsx' };
 
 /**
  * The output format, one rule for every command: --format if the command offers it; else the -o
@@ -30,9 +30,16 @@ export function resolveFormat<F extends Format>(ctx: CliContext, offered: readon
   return pipedDefault;
 }
 
+/** A workbook is binary: refused on a terminal, where it would only garble the screen. */
+export function checkBinaryTarget(ctx: CliContext, format: Format): void {
+  if (format === 'xlsx' && ctx.stdoutIsTTY && (ctx.globals.output === undefined || ctx.globals.output === '-')) {
+    throw new UsageError('an Excel workbook is binary and is not printed to a terminal', 'write it to a file with -o report.xlsx (or redirect stdout)');
+  }
+}
+
 /** A sink for command results: stdout, or the -o file written atomically. */
 export interface ResultSink {
-  write(chunk: string): void;
+  write(chunk: string | Uint8Array): void;
   /** Makes the output visible (renames the -o file into place). */
   commit(): void;
   /** Drops what was written to an -o file; stdout cannot be taken back. */
@@ -51,7 +58,7 @@ export function openResultSink(ctx: CliContext, target = ctx.globals.output): Re
 }
 
 /** Writes a whole result to stdout or the -o file. */
-export function emit(ctx: CliContext, content: string): void {
+export function emit(ctx: CliContext, content: string | Uint8Array): void {
   const sink = openResultSink(ctx);
   try {
     sink.write(content);

@@ -84,7 +84,7 @@ async function spoolStdin(stdin: Readable): Promise<{ dir: string; file: string 
 }
 
 const BINARY_MAGIC: ReadonlyArray<readonly [string, string]> = [
-  ['504b0304', 'a ZIP archive or Excel workbook (.xlsx): save it as "CSV UTF-8" from Excel first'],
+  ['504b0304', 'a ZIP archive or Excel workbook (.xlsx): pass a workbook by its file name (standard input takes CSV only)'],
   ['d0cf11e0', 'an old Excel workbook (.xls): save it as "CSV UTF-8" from Excel first'],
   ['25504446', 'a PDF document'],
   ['1f8b', 'a gzip archive: decompress it first'],

@@ -1,8 +1,9 @@
 import type { CliContext } from '../../context.js';
-import { openResultSink, resolveFormat, yesNo } from '../../output.js';
+import { checkBinaryTarget, openResultSink, resolveFormat, yesNo } from '../../output.js';
 import { parseFyFlag } from '../report/flags.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
+import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
 
 export interface ExportAttendanceOptions {
   /** Only attendance at events held in this fiscal year; undefined exports every year. */
@@ -15,7 +16,7 @@ export interface ExportAttendanceOptions {
 
 export interface ExportAttendanceResult {
   readonly rows: number;
-  readonly format: 'csv' | 'json';
+  readonly format: 'csv' | 'json' | 'xlsx';
 }
 
 /** One exported line; JSON uses the same keys as the CSV header. */
@@ -81,14 +82,34 @@ export function parseExportAttendanceOptions(raw: { fy?: string; raw?: boolean; 
   return { fiscalYear, raw: raw.raw ?? false, bom: raw.bom ?? false };
 }
 
+const ATTENDANCE_XLSX_TYPES: Readonly<Record<string, XlsxType>> = { held_on: 'date', fiscal_year: 'year', satisfaction: 'integer', nps: 'integer' };
+
+/** The CSV columns and headers, with dates and numbers as typed cells. */
+const ATTENDANCE_XLSX_COLUMNS: readonly XlsxColumn<AttendanceExportItem>[] = ATTENDANCE_EXPORT_COLUMNS.map((c) => ({
+  header: c.header,
+  value: (r: AttendanceExportItem) => {
+    const v = c.value(r);
+    return typeof v === 'bigint' ? Number(v) : v;
+  },
+  type: ATTENDANCE_XLSX_TYPES[c.header] ?? 'text',
+}));
+
 /** Streams one row per attendance record, with its event's fields, to stdout or the -o file. */
-export function runExportAttendance(opts: ExportAttendanceOptions, ctx: CliContext): ExportAttendanceResult {
-  const format = resolveFormat(ctx, ['csv', 'json'], 'csv');
+export async function runExportAttendance(opts: ExportAttendanceOptions, ctx: CliContext): Promise<ExportAttendanceResult> {
+  const format = resolveFormat(ctx, ['csv', 'json', 'xlsx'], 'csv');
+  checkBinaryTarget(ctx, format);
   const rows = iterateAttendanceExport(ctx.db(), { fiscalYear: opts.fiscalYear });
   const sink = openResultSink(ctx);
   let count = 0;
   try {
-    if (format === 'csv') {
+    if (format === 'xlsx') {
+      const { XlsxWriter } = await import('../../../xlsx/write.js');
+      const xlsx = await XlsxWriter.open((b) => sink.write(b));
+      count = await xlsx.sheet('Attendance', ATTENDANCE_XLSX_COLUMNS, (function* () {
+        for (const r of rows) yield toItem(r);
+      })());
+      await xlsx.end();
+    } else if (format === 'csv') {
       const w = new CsvWriter(ATTENDANCE_EXPORT_COLUMNS, { raw: opts.raw, bom: opts.bom }, (s) => sink.write(s));
       for (const r of rows) w.row(toItem(r));
       count = w.end();

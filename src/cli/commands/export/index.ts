@@ -14,7 +14,7 @@ function addCsvOptions(cmd: Command): Command {
 }
 
 function registerExportMembers(noun: Command, ctx: CliContext): Command {
-  const cmd = noun.command('members').description('export every field of the members (all statuses by default) as csv or json');
+  const cmd = noun.command('members').description('export every field of the members (all statuses by default) as csv, json or xlsx');
   addCsvOptions(addMemberFilterOptions(cmd, 'all'))
     .action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string; raw: boolean; bom: boolean }) => {
       const { runExportMembers } = await import('./members.js');
@@ -25,6 +25,7 @@ function registerExportMembers(noun: Command, ctx: CliContext): Command {
     'aicop export members -o members.csv',
     'aicop export members --status active --bom -o members-for-excel.csv',
     'aicop export members --format json > members.json',
+    'aicop export members -o members.xlsx',
   );
 }
 
@@ -44,11 +45,11 @@ function registerExportAttendance(parent: Command, ctx: CliContext): Command {
   const cmd = addCsvOptions(
     parent
       .command('attendance')
-      .description('export one row per registration/attendance with its event (csv or json)')
+      .description('export one row per registration/attendance with its event (csv, json or xlsx)')
       .option('--fy <year>', 'only events held in this fiscal year: a year like 2023, current or previous (default: all)'),
   ).action(async (raw: { fy?: string; raw: boolean; bom: boolean }) => {
     const { parseExportAttendanceOptions, runExportAttendance } = await import('./attendance.js');
-    runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
+    await runExportAttendance(parseExportAttendanceOptions(raw, ctx.now()), ctx);
   });
   return withExamples(cmd, 'aicop export attendance --fy 2023 -o attendance-fy2023.csv', 'aicop export attendance --fy previous --format json');
 }

@@ -14,6 +14,7 @@ export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: 
     file,
     encoding: f.encoding,
     delimiter: f.delimiter,
+    sheet: f.sheet,
     dryRun: f.dryRun,
     strict: f.strict,
     maxRejectRate: parseRejectRate(f.maxRejectRate),

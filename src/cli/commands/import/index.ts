@@ -10,6 +10,7 @@ import type { RawFlags as ImportMembersFlags } from './members.js';
 export interface CommonImportFlags {
   encoding?: string;
   delimiter?: string;
+  sheet?: string;
   dryRun: boolean;
   strict: boolean;
   maxRejectRate: string;
@@ -23,6 +24,7 @@ function addCommonImportFlags(cmd: Command): Command {
   return cmd
     .option('--encoding <name>', 'the file encoding (default: detected: UTF-8, UTF-16 with BOM, else Windows-1252)')
     .option('--delimiter <char>', 'the field delimiter (default: sniffed among , ; tab |)')
+    .option('--sheet <name>', 'the worksheet of an Excel workbook (.xlsx) to read (default: the first)')
     .option('--map <Header=field>', 'map a column header to a field (repeatable; field "ignore" skips it)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--dry-run', 'do everything but commit, and print the same summary', false)
     .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
@@ -35,8 +37,8 @@ function registerImportMembers(noun: Command, ctx: CliContext): Command {
   const cmd = addCommonImportFlags(
     noun
       .command('members')
-      .description('import a roster CSV (file or - for stdin) in one transaction; rejected rows go to a rejects file')
-      .argument('<file>', 'the CSV file, or - for standard input')
+      .description('import a roster CSV or Excel workbook (file, or - for CSV on stdin) in one transaction; rejected rows go to a rejects file')
+      .argument('<file>', 'the CSV or .xlsx file, or - for CSV on standard input')
       .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
       .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false),
   )
@@ -50,6 +52,7 @@ function registerImportMembers(noun: Command, ctx: CliContext): Command {
     'aicop import members roster.csv',
     'aicop import members export.csv --map "Courriel=email" --on-duplicate fill --dry-run',
     'cat roster.csv | aicop import members - --sync --yes',
+    'aicop import members roster.xlsx --sheet Members',
   );
 }
 
@@ -57,8 +60,8 @@ function registerImportEvents(parent: Command, ctx: CliContext): Command {
   const cmd = addCommonImportFlags(
     parent
       .command('events')
-      .description('import events (id, title, type, held_on, track, host, government_wide) from CSV; re-imported ids are updated')
-      .argument('<file>', 'the CSV file, or - for standard input'),
+      .description('import events (id, title, type, held_on, track, host, government_wide) from CSV or .xlsx; re-imported ids are updated')
+      .argument('<file>', 'the CSV or .xlsx file, or - for CSV on standard input'),
   ).action(async (file: string, f: CommonImportFlags) => {
     const { runImportEvents, toPipelineOptions } = await import('./events.js');
     const maps = f.map ?? [];
@@ -72,7 +75,7 @@ function registerImportAttendance(parent: Command, ctx: CliContext): Command {
     parent
       .command('attendance')
       .description('import registrations, attendance and satisfaction (event_id, email, registered, attended, satisfaction, nps, comment)')
-      .argument('<file>', 'the CSV file, or - for standard input')
+      .argument('<file>', 'the CSV or .xlsx file, or - for CSV on standard input')
       .option('--event <id>', 'the event of every row (the file may then omit the event_id column)'),
   ).action(async (file: string, f: CommonImportFlags & { event?: string }) => {
     const eventId = f.event?.trim();
@@ -87,7 +90,7 @@ function registerImportAttendance(parent: Command, ctx: CliContext): Command {
 
 // One register function and one line per kind.
 export function registerImport(program: Command, ctx: CliContext): Command {
-  const noun = program.command('import').description('import members, events or attendance from CSV');
+  const noun = program.command('import').description('import members, events or attendance from CSV or Excel (.xlsx)');
   registerImportMembers(noun, ctx);
   registerImportEvents(noun, ctx);
   registerImportAttendance(noun, ctx);

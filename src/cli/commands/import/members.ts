@@ -41,6 +41,7 @@ export interface ImportMembersOptions {
   readonly mappingFile?: string | undefined;
   readonly encoding?: string | undefined;
   readonly delimiter?: string | undefined;
+  readonly sheet?: string | undefined;
 }
 
 /** Share of active members a --sync may deactivate without --yes or a confirmation. */
@@ -188,6 +189,7 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
       file: opts.file,
       encoding: opts.encoding,
       delimiter: opts.delimiter,
+      sheet: opts.sheet,
       dryRun: opts.dryRun,
       strict: opts.strict,
       maxRejectRate: opts.maxRejectRate,
@@ -231,5 +233,6 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
     mappingFile: f.mapping,
     encoding: f.encoding,
     delimiter: f.delimiter,
+    sheet: f.sheet,
   };
 }

@@ -6,6 +6,7 @@ import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
 import { InputError, UsageError } from '../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
+import { looksLikeXlsx } from '../../../xlsx/read.js';
 import { neutraliseFormula, quoteCsvField, removeFormulaMark } from '../../../csv/write.js';
 import type { RejectReason } from '../../../core/reasons.js';
 import type { Db } from '../../../db/open.js';
@@ -66,6 +67,8 @@ export interface ImportKindHandler {
 
 export interface PipelineOptions {
   readonly file: string;
+  /** The worksheet of an .xlsx input (--sheet); refused for CSV. */
+  readonly sheet?: string | undefined;
   readonly encoding?: string | undefined;
   readonly delimiter?: string | undefined;
   readonly dryRun: boolean;
@@ -103,8 +106,8 @@ export function parseRejectRate(value: string): number {
 
 /** `<dir>/<name>.rejects.csv` beside the input (roster.csv → roster.rejects.csv). */
 export function defaultRejectsPath(inputPath: string): string {
-  const ext = path.extname(inputPath);
-  const base = ext.toLowerCase() === '.csv' || ext.toLowerCase() === '.txt' || ext.toLowerCase() === '.tsv' ? inputPath.slice(0, -ext.length) : inputPath;
+  const ext = path.extname(inputPath).toLowerCase();
+  const base = ['.csv', '.txt', '.tsv', '.xlsx', '.xlsm'].includes(ext) ? inputPath.slice(0, -ext.length) : inputPath;
   return `${base}.rejects.csv`;
 }
 
@@ -172,10 +175,28 @@ function emptyCounts(): BatchCounts {
   return { rows_read: 0, added: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: 0, rejected: 0 };
 }
 
+/**
+ * The input as header + records with line numbers: a CSV file or stdin, or an Excel workbook
+ * (by its .xlsx name or its ZIP signature) read through src/xlsx/read.ts with sheet row numbers.
+ */
+async function openInput(ctx: CliContext, opts: PipelineOptions): Promise<CsvFile> {
+  const file = opts.file;
+  const xlsx = file !== '-' && file.trim() !== '' && looksLikeXlsx(path.resolve(ctx.cwd, file));
+  if (!xlsx) {
+    if (opts.sheet !== undefined) throw new UsageError('--sheet applies to Excel workbooks (.xlsx), not to CSV input', 'drop --sheet, or import the .xlsx file');
+    return openCsv({ file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter });
+  }
+  if (opts.encoding !== undefined || opts.delimiter !== undefined) {
+    throw new UsageError(`${opts.encoding !== undefined ? '--encoding' : '--delimiter'} applies to CSV input; ${file} is an Excel workbook`, 'drop it (use --sheet NAME to pick the worksheet)');
+  }
+  const { openXlsx } = await import('../../../xlsx/read.js');
+  return openXlsx(file, ctx.cwd, { sheet: opts.sheet });
+}
+
 /** Runs one import end to end; see the module comment. */
 export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, handler: ImportKindHandler): Promise<ImportResult> {
   const started = performance.now();
-  const csv = await openCsv({ file: opts.file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter });
+  const csv = await openInput(ctx, opts);
   try {
     const db = ctx.db();
     const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256);
@@ -217,7 +238,10 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         sha256: csv.sha256,
         importedBy: ctx.user,
         startedAt,
-        options: { ...opts.recorded, ...(opts.force ? { force: true } : {}), encoding: csv.encoding, delimiter: csv.delimiter },
+        options:
+          csv.encoding === 'xlsx'
+            ? { ...opts.recorded, ...(opts.force ? { force: true } : {}), format: 'xlsx', sheet: csv.delimiter.replace(/^sheet /, '') }
+            : { ...opts.recorded, ...(opts.force ? { force: true } : {}), encoding: csv.encoding, delimiter: csv.delimiter },
       });
       const storeReject = createRejectStore(db, batchId);
       const session = prepared.begin(db, batchId);

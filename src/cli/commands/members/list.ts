@@ -98,7 +98,7 @@ export interface StreamOptions {
 }
 
 /** Rows between two yields to the event loop, so Ctrl-C / SIGTERM can stop a long export. */
-const YIELD_EVERY = 5000;
+export const YIELD_EVERY = 5000;
 
 /**
  * Writes members to a sink as CSV or a JSON array, streaming; checks for Ctrl-C between chunks

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { emit, resolveFormat, type Format } from '../../output.js';
+import { checkBinaryTarget, emit, resolveFormat, type Format } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { produceReport } from '../../../report/load.js';
 import { SECTIONS_OF, type AgencyGrouping, type Report, type ReportKind } from '../../../report/model.js';
@@ -19,12 +19,14 @@ export interface ReportOptions {
 export interface ReportResult {
   readonly report: Report;
   readonly format: Format;
+  /** The rendered report; for xlsx, a note of the sheets (the workbook itself is binary). */
   readonly text: string;
 }
 
 /** Builds the report from the database, renders it and writes it to stdout or -o. */
 export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<ReportResult> {
   const format = resolveFormat(ctx, formatsOf(opts.kind), pipedDefaultOf(opts.kind));
+  checkBinaryTarget(ctx, format);
   // formatsOf() offers csv only for the one-section reports.
   const sections = SECTIONS_OF[opts.kind];
   const report = produceReport(ctx.db(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
@@ -44,6 +46,14 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
       const { renderHtml } = await import('../../../report/render-html.js');
       text = await renderHtml(report, isoDateOf(ctx.now()));
       break;
+    }
+    case 'xlsx': {
+      const [{ renderXlsx }, { reportTables }] = await Promise.all([import('../../../report/render-xlsx.js'), import('../../../report/tables.js')]);
+      const tables = reportTables(report);
+      emit(ctx, await renderXlsx(report, tables, isoDateOf(ctx.now())));
+      text = `sheets: ${[...tables.map((t) => t.title), 'Methods'].join(', ')}`;
+      if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy} ${opts.kind} report (xlsx) to ${ctx.globals.output}`);
+      return { report, format, text };
     }
     case 'table': {
       const color = ctx.colorFor('stdout');
