@@ -227,8 +227,10 @@ describe('two imports at once, made deterministic', () => {
 });
 
 describe('first use from several processes at once (two cron jobs on a new machine)', () => {
-  it('four writers creating and migrating the same new database all succeed', async () => {
-    const t = tempDb();
+  it('four inits creating and migrating the same new database all succeed, then four writers', async () => {
+    const t = tempDb({ init: false });
+    const inits = await Promise.all([1, 2, 3, 4].map(() => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'init'], { cwd: t.dir })));
+    expect(inits.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
     const results = await Promise.all(
       [1, 2, 3, 4].map((i) => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', `s${i}.example.us`], { cwd: t.dir })),
     );

@@ -13,7 +13,7 @@ import { ROOT, dumpTables, openDb, run, spawnAicop, tempDb, tempDir, writeFile }
 
 describe('init and the database file', () => {
   it('creates the file with mode 0600, migrates it, seeds the 9 groups and prints the path', async () => {
-    const t = tempDb();
+    const t = tempDb({ init: false });
     const r = await t.run(['init']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${t.dbPath}\n`);
@@ -151,10 +151,10 @@ describe('db commands', () => {
   });
 
   it('db check on a missing file is exit 5 and creates nothing', async () => {
-    const t = tempDb();
+    const t = tempDb({ init: false });
     const r = await t.run(['db', 'check']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('no database here');
+    expect(r.stderr).toContain('no aicop database here');
     expect(fs.existsSync(t.dbPath)).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { CliContext } from '../src/cli/context.js';
 import { main } from '../src/cli/main.js';
 import { scriptedPrompter, type AskedPrompt } from '../src/cli/prompter.js';
@@ -80,10 +80,35 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), asked: prompter.asked };
 }
 
-/** A temporary database path plus a runner that passes --db for it. */
-export function tempDb(): { dir: string; dbPath: string; run: (argv: readonly string[], opts?: RunOptions) => Promise<RunResult> } {
+let templateDb: string | undefined;
+afterAll(() => {
+  if (templateDb !== undefined) fs.rmSync(path.dirname(templateDb), { recursive: true, force: true });
+  templateDb = undefined;
+});
+
+/**
+ * A database as `aicop init` leaves it, copied from one made once per test file: only init
+ * creates a database (SPEC §9), and migrating afresh for every test would be slow.
+ */
+function copyInitialisedDb(to: string): void {
+  if (templateDb === undefined) {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicop-template-'));
+    const file = path.join(d, 'aicop.db');
+    openDatabase(file, { waitSeconds: 5, create: true, migrate: true }).close();
+    templateDb = file;
+  }
+  fs.copyFileSync(templateDb, to);
+  fs.chmodSync(to, 0o600);
+}
+
+/**
+ * A temporary database path plus a runner that passes --db for it. The database exists, as
+ * `aicop init` made it, unless `{ init: false }` (then only the folder exists).
+ */
+export function tempDb(opts: { readonly init?: boolean } = {}): { dir: string; dbPath: string; run: (argv: readonly string[], opts?: RunOptions) => Promise<RunResult> } {
   const dir = tempDir();
   const dbPath = path.join(dir, 'aicop.db');
+  if (opts.init ?? true) copyInitialisedDb(dbPath);
   return { dir, dbPath, run: (argv, opts) => run(['--db', dbPath, ...argv], { cwd: dir, ...opts }) };
 }
 

@@ -117,10 +117,22 @@ export class CliContext {
     }
   }
 
-  /** Opens, creates and migrates the database on first call; later calls reuse it. */
+  /**
+   * Opens and migrates the database on first call; later calls reuse it. A missing database is
+   * a DatabaseError (exit 5): only `aicop init` creates one, through createDb().
+   */
   db(): Db {
+    return this.openDb(false);
+  }
+
+  /** db() for `aicop init`: creates the file (mode 0600, parent folders too) when it is missing. */
+  createDb(): Db {
+    return this.openDb(true);
+  }
+
+  private openDb(create: boolean): Db {
     if (openDatabaseFn === undefined) throw new Error('ctx.db() called before ctx.prepare({ database: true })');
-    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: true, migrate: true });
+    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create, migrate: true });
     return this.database;
   }
 

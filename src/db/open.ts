@@ -50,6 +50,11 @@ function assertSqliteFile(file: string): void {
   }
 }
 
+/** Quotes a path for a hint the user copies into a POSIX shell. */
+function shellQuote(p: string): string {
+  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+}
+
 function createEmptyFile(file: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -68,16 +73,41 @@ export function schemaVersion(db: Db): number {
 }
 
 /**
- * Opens (and on first use creates, mode 0600) the database, sets WAL, foreign keys and the
- * busy timeout, and applies pending migrations, each in its own transaction.
+ * Refuses, before anything opens it, a path that is not a regular file: a FIFO would block the
+ * open (and SIGTERM) forever, a device or folder is never a database. Returns false when nothing
+ * is there. A symlink to a regular file is followed, as SQLite does.
+ */
+export function databaseFileExists(file: string): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code === 'ENOTDIR') throw new DatabaseError(`${file}: a part of this path is a file, not a folder`, 'pass --db <path/to/file.db>');
+    throw new DatabaseError(`${file}: cannot read the database file (${code ?? String(err)})`, 'check its permissions, or use --db <path>');
+  }
+  if (st.isFile()) return true;
+  const what = st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  throw new DatabaseError(`${file}: is ${what}, not a database file (nothing was opened)`, 'pass --db <path/to/file.db>');
+}
+
+/**
+ * Opens the database, sets WAL, foreign keys and the busy timeout, and applies pending
+ * migrations, each in its own transaction. Only `create` (aicop init) makes a missing file
+ * (mode 0600, parent folders too): any other command on a mistyped --db or AICOP_DB must fail
+ * rather than work on a new empty database (SPEC §9 cron safety).
  */
 export function openDatabase(file: string, opts: OpenOptions): Db {
-  const exists = fs.existsSync(file);
-  if (!exists) {
-    if (!opts.create) throw new DatabaseError(`${file}: no database here`, 'run: aicop init (or pass --db <path>)');
+  if (!databaseFileExists(file)) {
+    if (!opts.create) {
+      throw new DatabaseError(
+        `${file}: no aicop database here (nothing was created)`,
+        `check --db / AICOP_DB for a typo, or create it with: aicop --db ${shellQuote(file)} init`,
+      );
+    }
     createEmptyFile(file);
   } else {
-    if (fs.statSync(file).isDirectory()) throw new DatabaseError(`${file}: is a folder, not a database file`, 'pass --db <path/to/file.db>');
     assertSqliteFile(file);
   }
   const Driver = loadDriver();

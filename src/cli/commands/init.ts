@@ -12,7 +12,7 @@ export interface InitResult {
 
 /** Creates and migrates the database (idempotent); seeding happens in migrations. */
 export function runInit(ctx: CliContext): InitResult {
-  const db = ctx.db();
+  const db = ctx.createDb();
   const result: InitResult = { path: ctx.dbPath(), schemaVersion: schemaVersion(db), groups: countGroups(db), agencies: countAgencies(db) };
   ctx.stdout.write(`${result.path}\n`);
   ctx.info(`database ready: schema version ${result.schemaVersion}, ${result.groups} groups, ${result.agencies} agencies`);

@@ -1,0 +1,147 @@
+// SPEC §9 "Cron safety": what a job left in cron must never do quietly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, run, spawnAicop, tempDb, tempDir, writeFile } from './helpers.js';
+
+const built = fs.existsSync(path.join(ROOT, 'dist', 'cli', 'process.js'));
+
+/** Every file and folder under dir, relative, sorted: "nothing was created" compares these. */
+function tree(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort();
+}
+
+const noDatabase = (file: string): string =>
+  `aicop: error: ${file}: no aicop database here (nothing was created)\n  check --db / AICOP_DB for a typo, or create it with: aicop --db ${file} init\n`;
+
+describe('only init creates a database', () => {
+  const commands: readonly (readonly string[])[] = [
+    ['members', 'list'],
+    ['members', 'show', 'ann@nasa.gov'],
+    ['members', 'add', '--email', 'ann@nasa.gov'],
+    ['members', 'remove', 'ann@nasa.gov', '--yes'],
+    ['import', 'members', 'roster.csv'],
+    ['import', 'events', 'roster.csv'],
+    ['imports', 'list'],
+    ['export', 'listserv', '-o', 'pub.txt'],
+    ['export', 'members', '-o', 'members.csv'],
+    ['export', 'attendance', '--fy', '2023'],
+    ['report', 'annual', '--fy', '2023'],
+    ['domains', 'check', 'ann@nasa.gov'],
+    ['domains', 'list'],
+    ['agencies', 'list'],
+    ['groups', 'list'],
+    ['events', 'list'],
+    ['db', 'check'],
+    ['db', 'backup', 'copy.db'],
+  ];
+
+  it.each(commands.map((c) => [c.join(' '), c] as const))('%s on a missing path: exit 5 naming the path and init, nothing created', async (_name, argv) => {
+    const dir = tempDir();
+    writeFile(dir, 'roster.csv', 'email\nann@nasa.gov\n');
+    const before = tree(dir);
+    const file = path.join(dir, 'nope', 'cop.db');
+    const r = await run(['--db', file, ...argv], { cwd: dir });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(noDatabase(file));
+    expect(r.stdout).toBe('');
+    expect(tree(dir)).toEqual(before);
+  });
+
+  it('AICOP_DB naming a missing file in an existing folder: exit 5, no file, no -wal', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cpo.db');
+    const r = await run(['members', 'list'], { cwd: dir, env: { AICOP_DB: file } });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(noDatabase(file));
+    expect(tree(dir)).toEqual([]);
+  });
+
+  it('the hint quotes a path the shell would split', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "my cop's.db");
+    const r = await run(['--db', file, 'members', 'list'], { cwd: dir });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`create it with: aicop --db '${path.join(dir, "my cop'\\''s.db")}' init\n`);
+  });
+});
+
+describe.skipIf(!built)('non-regular --db paths are refused before opening (through bin/aicop.js)', () => {
+  for (const ci of [undefined, '1']) {
+    const env: Record<string, string> = ci === undefined ? {} : { CI: ci };
+    it(`a FIFO, a device and a folder: exit 5 at once, nothing created (CI ${ci ?? 'unset'})`, async () => {
+      const dir = tempDir();
+      const fifo = path.join(dir, 'cop.db');
+      execFileSync('mkfifo', [fifo]);
+      for (const argv of [['members', 'list'], ['init'], ['db', 'check']]) {
+        // A FIFO opened for reading blocks until a writer comes: the timeout would kill a hang.
+        const r = await spawnAicop(['--db', fifo, ...argv], { cwd: dir, env, timeoutMs: 20_000 });
+        expect([r.code, r.signal]).toEqual([5, null]);
+        expect(r.stderr).toBe(`aicop: error: ${fifo}: is a FIFO (named pipe), not a database file (nothing was opened)\n  pass --db <path/to/file.db>\n`);
+      }
+      const dev = await spawnAicop(['--db', '/dev/null', 'init'], { cwd: dir, env });
+      expect(dev.code).toBe(5);
+      expect(dev.stderr).toContain('/dev/null: is a device, not a database file');
+      const folder = await spawnAicop(['--db', dir, 'members', 'list'], { cwd: dir, env });
+      expect(folder.code).toBe(5);
+      expect(folder.stderr).toContain(`${dir}: is a folder, not a database file`);
+      expect(tree(dir)).toEqual(['cop.db']);
+      expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    }, 90_000);
+  }
+});
+
+/** The ```sh block under "## Running from cron" in README.md: the nightly script users copy. */
+function readmeNightlyScript(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Running from cron'));
+  const m = /```sh\n([\s\S]*?)```/.exec(section);
+  if (!m?.[1]) throw new Error('README.md: no ```sh block under "## Running from cron"');
+  return m[1];
+}
+
+/** Runs a shell script with `aicop` on PATH as bin/aicop.js, as cron would: no TTY, a bare environment. */
+function runScript(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const shim = path.join(cwd, '.bin');
+  fs.mkdirSync(shim, { recursive: true });
+  fs.writeFileSync(path.join(shim, 'aicop'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, { mode: 0o755 });
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', script], { cwd, env: { PATH: `${shim}:${process.env.PATH ?? ''}`, HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => out.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output: Buffer.concat(out).toString('utf8') }));
+  });
+}
+
+describe.skipIf(!built)("README's nightly recipe", () => {
+  for (const ci of [undefined, '1']) {
+    it(`with a mistyped AICOP_DB leaves the published files byte-identical and creates no database (CI ${ci ?? 'unset'})`, async () => {
+      const t = tempDb();
+      const www = path.join(t.dir, 'www');
+      fs.mkdirSync(www);
+      const roster = Array.from({ length: 20 }, (_, i) => `member${String(i).padStart(2, '0')}@nasa.gov`);
+      writeFile(t.dir, 'roster.csv', `email\n${roster.join('\n')}\n`);
+      // Yesterday's run, against the real database.
+      const script = readmeNightlyScript().replaceAll('/srv/www/cop/', `${www}/`);
+      const good = await runScript(script, t.dir, { AICOP_DB: t.dbPath, ...(ci ? { CI: ci } : {}) });
+      expect(good.output).toBe('');
+      expect(good.code).toBe(0);
+      const published = fs.readFileSync(path.join(www, 'listserv.txt'));
+      expect(published.toString()).toBe(`${roster.join('\n')}\n`);
+      const members = fs.readFileSync(path.join(www, 'members.csv'));
+      const before = tree(t.dir);
+      // Tonight's, with cop.db mistyped.
+      const typo = path.join(t.dir, 'cpo.db');
+      const bad = await runScript(script, t.dir, { AICOP_DB: typo, ...(ci ? { CI: ci } : {}) });
+      expect(bad.code).not.toBe(0);
+      expect(bad.output).toContain(`${typo}: no aicop database here`);
+      expect(fs.readFileSync(path.join(www, 'listserv.txt')).equals(published)).toBe(true);
+      expect(fs.readFileSync(path.join(www, 'members.csv')).equals(members)).toBe(true);
+      expect(fs.existsSync(typo)).toBe(false);
+      expect(tree(t.dir)).toEqual(before);
+    }, 60_000);
+  }
+});
