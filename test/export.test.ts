@@ -117,7 +117,7 @@ describe('export members', () => {
     const out = path.join(t.dir, 'out.csv');
     fs.writeFileSync(out, 'previous\n');
     const controller = new AbortController();
-    controller.abort(new (await import('../src/cli/errors.js')).InterruptedError());
+    controller.abort(new (await import('../src/errors.js')).InterruptedError());
     const r = await t.run(['-o', 'out.csv', 'export', 'members'], { signal: controller.signal });
     expect(r.code).toBe(130);
     expect(fs.readFileSync(out, 'utf8')).toBe('previous\n');

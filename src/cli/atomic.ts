@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /**
  * A file written through a temporary sibling and renamed into place on commit, so readers and

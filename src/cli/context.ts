@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Db } from '../db/open.js';
 import { resolveDbPath } from '../db/path.js';
-import { InterruptedError, UsageError } from './errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Prompter } from './prompter.js';
 
 /** Options every command accepts (SPEC §1). */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
-import { AicopError, ExitCode, fromSqliteError } from './errors.js';
+import { AicopError, ExitCode, fromSqliteError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { usesDatabase } from './help.js';
 import { FORMATS } from './output.js';

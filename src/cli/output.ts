@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { AtomicFile, isDatabaseFile } from './atomic.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { CliContext, currentUser } from './context.js';
-import { InterruptedError } from './errors.js';
+import { InterruptedError } from '../errors.js';
 import { main } from './main.js';
 import { inquirerPrompter } from './prompter.js';
 

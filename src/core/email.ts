@@ -68,6 +68,11 @@ function reject(reason: EmailRejectReason, detail: string, email: string): Email
   return { ok: false, reason, detail, email };
 }
 
+/** An address as stored and looked up: trimmed, lower-cased, trailing dot of the domain dropped (SPEC §4). */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase().replace(/\.$/, '');
+}
+
 const SYNTAX_HINT = 'expected name@agency.gov';
 
 /**

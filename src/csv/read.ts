@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { InputError, UsageError } from '../cli/errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { createDecoder, detectBom, encodingExists, Utf8Validator } from './encoding.js';
 import { CsvParser, CsvSyntaxError, type CsvRecord } from './parse.js';
 import { sniffDelimiter } from './sniff.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DatabaseError, fromSqliteError } from '../cli/errors.js';
+import { DatabaseError, fromSqliteError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
 
 export type Db = BetterSqlite3.Database;

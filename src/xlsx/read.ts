@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { CellValue, Row, stream } from 'exceljs';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import type { CsvFile, CsvRecord } from '../csv/read.js';
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import type { CliContext } from '../../context.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../errors.js';
 import { parseDotgov } from '../../../core/dotgov.js';
 import { createDecoder, detectBom } from '../../../csv/encoding.js';
 import { dropEmptyDotgovAgencies, remapMemberAgencies, upsertDirectory, type UpsertSummary } from '../../../db/agencies-repo.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { checkOutputPath, isDatabaseFile, statIfAny } from '../../atomic.js';
 import { backupDatabase } from '../../../db/maintenance.js';
 

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { DatabaseError } from '../../errors.js';
+import { DatabaseError } from '../../../errors.js';
 import { openDatabase } from '../../../db/open.js';
 import { ROLLUPS_SINCE, checkDatabase, rebuildRollups, rollupDrift, type CheckResult, type RollupDrift } from '../../../db/maintenance.js';
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { openResultSink, renderTable, resolveFormat, yesNo, type Column } from '../../output.js';
 import { neutraliseFormula, quoteCsvField } from '../../../csv/write.js';
 import { checkEmail, type DomainRules } from '../../../core/email.js';

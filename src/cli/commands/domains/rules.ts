@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import { checkEmail, isValidDomain } from '../../../core/email.js';

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { openResultSink } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { findGroupByName, groupNames, iterateListservAddresses } from '../../../db/members-read.js';

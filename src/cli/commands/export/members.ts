@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { checkBinaryTarget, openResultSink, resolveFormat } from '../../output.js';
 import { iterateMembers, type MemberRecord } from '../../../db/members-read.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { findGroup, insertGroup, type GroupKind } from '../../../db/groups-repo.js';
 import { inTransaction, kindLabel, KINDS, today } from './shared.js';
 

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
 import { describeReason, planAssignments, type AssignmentPlan, type Placement } from '../../../core/assign.js';
 import type { Db } from '../../../db/open.js';

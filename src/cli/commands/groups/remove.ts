@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { archiveGroup, findGroup } from '../../../db/groups-repo.js';
 import { inTransaction, kindLabel, resolveGroup, today } from './shared.js';
 

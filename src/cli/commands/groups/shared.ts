@@ -1,8 +1,9 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { renderTable } from '../../output.js';
 import { toCsv } from '../../../csv/write.js';
 import { isoDateOf } from '../../../core/dates.js';
+import { normaliseEmail } from '../../../core/email.js';
 import { didYouMean } from '../../../core/suggest.js';
 import type { Db } from '../../../db/open.js';
 import {
@@ -41,11 +42,6 @@ export function resolveGroup(db: Db, name: string, today: string, kind?: GroupKi
     throw new UsageError(`'${g.name}' is a ${kindLabel(g.kind)}, not a ${kindLabel(kind ?? g.kind)}${didYouMean(name, candidates)}`, `see them with: aicop groups list --kind ${kind ?? g.kind}`);
   }
   throw new UsageError(`no group named '${name.trim()}'${didYouMean(name, candidates)}`, 'see them all with: aicop groups list');
-}
-
-/** Trimmed, lower-cased, trailing dot of the domain dropped (SPEC §4). */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase().replace(/\.$/, '');
 }
 
 /** The member with that email; otherwise a usage error that suggests the closest address. */

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createAttendanceSeen, eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';

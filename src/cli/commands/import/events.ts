@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../../errors.js';
 import { EVENT_FIELDS, LayoutError, REQUIRED_EVENT_FIELDS, parseFieldMap, pickFields, resolveLayout, validateEventRow, type EventField, type Layout } from '../../../core/events.js';
 import { unmatchedMapWarning } from '../../../core/roster.js';
 import type { CsvFile } from '../../../csv/read.js';

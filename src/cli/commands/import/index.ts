@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { withExamples } from '../../help.js';
 import type { RawFlags as ImportMembersFlags } from './members.js';
 

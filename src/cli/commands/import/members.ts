@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../../context.js';
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../../errors.js';
 import { writeFileAtomic } from '../../atomic.js';
 import type { CsvFile } from '../../../csv/read.js';
 import type { CommonImportFlags } from './index.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
 import { looksLikeXlsx } from '../../../xlsx/read.js';
 import { neutraliseFormula, quoteCsvField, removeFormulaMark } from '../../../csv/write.js';

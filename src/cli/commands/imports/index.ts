@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { withExamples } from '../../help.js';
 
 // Registration only: the verbs' run code (imports/run.ts) is imported when one runs, to keep

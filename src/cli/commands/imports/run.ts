@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat } from '../../output.js';
 import { toCsv } from '../../../csv/write.js';
 import {

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { isRowError, resolveRosterLayout, validateRosterRow, type GroupInfo, type RosterField, type RosterRecord } from '../../../core/roster.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';

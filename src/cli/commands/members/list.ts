@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { openResultSink, renderTable, resolveFormat, type Column, type ResultSink } from '../../output.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { isoDateOf } from '../../../core/dates.js';

@@ -1,8 +1,8 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
-import { normaliseEmail } from '../groups/shared.js';
+import { normaliseEmail } from '../../../core/email.js';
 
 export interface MembersRemoveResult {
   readonly email: string;

@@ -1,10 +1,11 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
 import { memberJson } from './list.js';
-import { kindLabel, normaliseEmail } from '../groups/shared.js';
+import { kindLabel } from '../groups/shared.js';
+import { normaliseEmail } from '../../../core/email.js';
 
 export interface MembersShowOptions {
   readonly email: string;

@@ -1,10 +1,10 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { parseDate } from '../../../core/dates.js';
 import { findMemberByEmail, writeMember, type MemberRow } from '../../../db/members-repo.js';
 import { validateMemberFlags } from './add.js';
 import type { MemberFieldFlags } from './flags.js';
-import { normaliseEmail } from '../groups/shared.js';
+import { normaliseEmail } from '../../../core/email.js';
 
 export interface MembersUpdateFlags extends MemberFieldFlags {
   readonly leftOn?: string;

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { parseFyArg } from '../../../core/fiscal-year.js';
 import type { AgencyGrouping, ReportKind } from '../../../report/model.js';
 import type { ReportOptions } from './run.js';

@@ -1,6 +1,8 @@
 /**
  * The one place that knows aicop's exit codes (SPEC §2). Commands throw these errors or
- * return a result; only main.ts turns them into a process exit code.
+ * return a result; only cli/main.ts turns them into a process exit code. It sits at the top of
+ * src/ and imports nothing of aicop, so db/, csv/ and cli/ can all throw them without a lower
+ * layer reaching up into the CLI.
  */
 export const ExitCode = {
   OK: 0,
