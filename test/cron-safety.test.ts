@@ -145,3 +145,67 @@ describe.skipIf(!built)("README's nightly recipe", () => {
     }, 60_000);
   }
 });
+
+/**
+ * Runs bin/aicop.js as a user who cannot write `dir`: as root (tests here run as root, which
+ * writes anywhere) the child drops to nobody (65534), otherwise the folder's 0555 mode applies.
+ */
+function spawnAsReader(argv: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const asRoot = process.getuid?.() === 0;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+describe.skipIf(!built)('read-only commands in a read-only folder (through bin/aicop.js)', () => {
+  it('lists, shows, reports, exports and db check work; a write is exit 5; nothing appears in the folder', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'roster.csv', 'email,first name,last name,working groups,joined\nann@nasa.gov,Ann,Lee,Event Planning,2023-01-05\nbob@army.mil,Bob,Ray,,2023-02-01\n');
+    expect((await t.run(['-q', 'import', 'members', 'roster.csv'])).code).toBe(0);
+    fs.rmSync(path.join(t.dir, 'roster.csv'));
+    const reads: readonly (readonly string[])[] = [
+      ['members', 'list', '--format', 'csv'],
+      ['members', 'show', 'ann@nasa.gov'],
+      ['imports', 'list', '--format', 'csv'],
+      ['imports', 'show', '1'],
+      ['report', 'annual', '--fy', '2023', '--format', 'json'],
+      ['export', 'listserv'],
+      ['export', 'members'],
+      ['groups', 'list', '--format', 'csv'],
+      ['agencies', 'unmapped', '--format', 'csv'],
+      ['domains', 'check', 'jo@gsa.gov'],
+      ['db', 'check'],
+      ['db', 'path'],
+    ];
+    // What each prints where the folder is writable: the read-only run must print the same.
+    const expected = [];
+    for (const argv of reads) expected.push(await spawnAicop(['--db', t.dbPath, ...argv], { cwd: t.dir }));
+    expect(expected.map((r) => r.code)).toEqual(reads.map(() => 0));
+    expect(fs.readdirSync(t.dir).sort()).toEqual(['aicop.db']); // readers leave no -wal or -shm behind
+    if (process.getuid?.() === 0) fs.chownSync(t.dbPath, 65534, 65534);
+    fs.chmodSync(t.dir, 0o555);
+    const dbBytes = fs.readFileSync(t.dbPath);
+    for (const [i, argv] of reads.entries()) {
+      const r = await spawnAsReader(['--db', t.dbPath, ...argv], t.dir);
+      expect([argv.join(' '), r.code, r.stderr]).toEqual([argv.join(' '), 0, expected[i]?.stderr]);
+      expect(r.stdout).toBe(expected[i]?.stdout);
+    }
+    const write = await spawnAsReader(['--db', t.dbPath, 'members', 'add', '--email', 'cy@gsa.gov'], t.dir);
+    expect(write.code).toBe(5);
+    expect(write.stderr).toContain(`${t.dbPath}: the database cannot be written`);
+    expect(fs.readdirSync(t.dir).sort()).toEqual(['aicop.db']);
+    expect(fs.readFileSync(t.dbPath).equals(dbBytes)).toBe(true);
+    fs.chmodSync(t.dir, 0o700);
+  }, 120_000);
+});

@@ -125,6 +125,18 @@ export class CliContext {
     return this.openDb(false);
   }
 
+  /**
+   * The database for a command that only reads (lists, shows, reports, exports): opened
+   * read-only, so it works in a folder the user cannot write (SPEC §9). A database of an older
+   * schema is still migrated on first use, which needs write access. A command that already
+   * opened the database for writing gets that connection.
+   */
+  readDb(): Db {
+    if (openDatabaseFn === undefined) throw new Error('ctx.readDb() called before ctx.prepare({ database: true })');
+    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: false, migrate: true, readonly: true });
+    return this.database;
+  }
+
   /** db() for `aicop init`: creates the file (mode 0600, parent folders too) when it is missing. */
   createDb(): Db {
     return this.openDb(true);

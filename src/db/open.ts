@@ -14,6 +14,11 @@ export interface OpenOptions {
   readonly create: boolean;
   /** Apply pending migrations (false for `db check`, which only inspects). */
   readonly migrate: boolean;
+  /**
+   * Never write (lists, reports, exports): query_only where the user can write, else a read-only
+   * connection, so readers work in a read-only folder (SPEC §9). Pending migrations still run
+   * when `migrate` is set and the user can write.
+   */
   readonly readonly?: boolean;
 }
 
@@ -111,9 +116,15 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
     assertSqliteFile(file);
   }
   const Driver = loadDriver();
+  // A reader in a folder it can write gets an ordinary connection made read-only by query_only:
+  // SQLite can then fold the -wal back and remove it and the -shm on close, as a writer does.
+  // Only where it cannot write is the connection opened read-only (see openReadOnly).
+  const trulyReadOnly = opts.readonly === true && !canWrite(file);
   let db: Db | undefined;
   try {
-    db = new Driver(file, { fileMustExist: true, readonly: opts.readonly ?? false, timeout: Math.round(opts.waitSeconds * 1000) });
+    db = trulyReadOnly
+      ? openReadOnly(Driver, file, opts.waitSeconds)
+      : new Driver(file, { fileMustExist: true, readonly: false, timeout: Math.round(opts.waitSeconds * 1000) });
     // A read first: on a damaged file this fails before any write could touch it.
     const version = schemaVersion(db);
     if (version > LATEST_VERSION) {
@@ -122,16 +133,74 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
         'upgrade aicop to the version that last wrote this database',
       );
     }
+    if (trulyReadOnly && opts.migrate && version < LATEST_VERSION) {
+      throw new DatabaseError(
+        `${file}: the database has schema version ${version} and needs upgrading to ${LATEST_VERSION}, but this user cannot write it or its folder; nothing was changed`,
+        'run any aicop command once as a user who can write the database and its folder',
+      );
+    }
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
-    if (opts.migrate && !opts.readonly) migrate(db);
+    if (opts.migrate && !trulyReadOnly) migrate(db);
+    if (opts.readonly && !trulyReadOnly) db.pragma('query_only = ON');
     return db;
   } catch (err) {
     db?.close();
     throw fromSqliteError(err, file, opts.waitSeconds) ?? err;
+  }
+}
+
+/** Whether this process may write the database file and create files beside it (-wal, -shm). */
+function canWrite(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A read-only connection. In a folder the user cannot write, SQLite cannot create the -shm file
+ * a WAL database is read through (SQLITE_READONLY_DIRECTORY, or CANTOPEN): then, when no -wal
+ * holds changes the main file lacks, the file is read into memory and opened from there (the
+ * header's WAL flag set back to rollback, which an in-memory database needs). better-sqlite3 is
+ * built without URI filenames, so `?immutable=1` is not available. The copy costs memory the
+ * size of the file; it is only taken in that case.
+ */
+function openReadOnly(Driver: typeof BetterSqlite3, file: string, waitSeconds: number): Db {
+  const db = new Driver(file, { fileMustExist: true, readonly: true, timeout: Math.round(waitSeconds * 1000) });
+  try {
+    schemaVersion(db);
+    return db;
+  } catch (err) {
+    db.close();
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_READONLY_CANTINIT') throw err;
+    if ((statSize(`${file}-wal`) ?? 0) > 0) {
+      throw new DatabaseError(
+        `${file}: the database folder is read-only and ${path.basename(file)}-wal holds changes not yet in the database file; nothing can read them without writing beside it`,
+        'run any aicop command once as a user who can write to the folder (it folds the -wal in), or copy the folder somewhere writable',
+      );
+    }
+    const bytes = fs.readFileSync(file);
+    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    return new Driver(bytes, { readonly: true });
+  }
+}
+
+function statSize(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
   }
 }
 

@@ -24,7 +24,7 @@ const LIST_COLUMNS: readonly CsvColumn<AgencyListRow>[] = [
 /** The directory's agencies with domain and active-member counts. */
 export function runAgenciesList(opts: AgenciesListOptions, ctx: CliContext): AgencyListRow[] {
   const format = resolveFormat(ctx, FORMATS, 'csv');
-  const rows = listAgencies(ctx.db(), opts);
+  const rows = listAgencies(ctx.readDb(), opts);
   if (format === 'csv') emit(ctx, toCsv(rows, LIST_COLUMNS));
   else if (format === 'json') emit(ctx, `${JSON.stringify(rows, null, 2)}\n`);
   else emit(ctx, renderTable(ctx, rows, LIST_COLUMNS as readonly Column<AgencyListRow>[]));
@@ -41,7 +41,7 @@ const UNMAPPED_COLUMNS: readonly CsvColumn<UnmappedRow>[] = [
 /** Registered domains of members that no directory entry covers, most members first. */
 export function runAgenciesUnmapped(ctx: CliContext): UnmappedRow[] {
   const format = resolveFormat(ctx, FORMATS, 'csv');
-  const rows = listUnmapped(ctx.db());
+  const rows = listUnmapped(ctx.readDb());
   if (format === 'csv') emit(ctx, toCsv(rows, UNMAPPED_COLUMNS));
   else if (format === 'json') emit(ctx, `${JSON.stringify(rows, null, 2)}\n`);
   else emit(ctx, renderTable(ctx, rows, UNMAPPED_COLUMNS as readonly Column<UnmappedRow>[]));

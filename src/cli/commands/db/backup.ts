@@ -9,7 +9,7 @@ export async function runDbBackup(ctx: CliContext, target: string, force: boolea
   if (isDatabaseFile(dest, ctx.dbPath())) throw new UsageError('the backup cannot be the database or one of its files', 'choose another file name');
   checkOutputPath(target, dest);
   if (statIfAny(dest) !== undefined && !force) throw new UsageError(`${target} already exists`, 'pass --force to overwrite it');
-  const db = ctx.db();
+  const db = ctx.readDb();
   const { pages } = await backupDatabase(db, dest);
   ctx.stdout.write(`${dest}\n`);
   ctx.info(`backed up ${pages} pages of ${ctx.dbPath()}`);

@@ -12,7 +12,7 @@ const describeDrift = (drift: readonly RollupDrift[]): string =>
  */
 export function runDbCheck(ctx: CliContext, repair = false): CheckResult {
   const file = ctx.dbPath();
-  const db = openDatabase(file, { waitSeconds: ctx.globals.wait, create: false, migrate: false });
+  const db = openDatabase(file, { waitSeconds: ctx.globals.wait, create: false, migrate: false, readonly: !repair });
   try {
     const r = checkDatabase(db);
     const intact = r.integrity.length === 1 && r.integrity[0] === 'ok';

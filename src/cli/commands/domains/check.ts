@@ -118,7 +118,7 @@ function cachedAgencies(agencies: AgencyLookup): AgencyLookup {
  */
 export async function runDomainsCheck(opts: DomainsCheckOptions, ctx: CliContext): Promise<DomainsCheckResult> {
   const format = resolveFormat(ctx, FORMATS, 'csv');
-  const db = ctx.db();
+  const db = ctx.readDb();
   const rules = loadDomainRules(db);
   const agencies = cachedAgencies(createAgencyLookup(db));
   const sink = openResultSink(ctx);

@@ -90,7 +90,7 @@ const RULE_COLUMNS: readonly CsvColumn<DomainRule>[] = [
 
 export function runListRules(ctx: CliContext): DomainRule[] {
   const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
-  const rules = listDomainRules(ctx.db());
+  const rules = listDomainRules(ctx.readDb());
   if (format === 'csv') emit(ctx, toCsv(rules, RULE_COLUMNS));
   else if (format === 'json') {
     const rows = rules.map((r) => ({ action: r.action, type: r.targetType, target: r.target, reason: r.reason, created_by: r.createdBy, created_at: r.createdAt }));

@@ -47,7 +47,7 @@ export function parseEventsListOptions(raw: { fy?: string; type?: readonly strin
 }
 
 export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsListResult {
-  const rows = listEventSummaries(ctx.db(), { fiscalYear: opts.fiscalYear, types: opts.types });
+  const rows = listEventSummaries(ctx.readDb(), { fiscalYear: opts.fiscalYear, types: opts.types });
   const events = rows.map((r): EventListItem => ({
     id: r.id,
     held_on: r.held_on,

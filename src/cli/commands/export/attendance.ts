@@ -98,7 +98,7 @@ const ATTENDANCE_XLSX_COLUMNS: readonly XlsxColumn<AttendanceExportItem>[] = ATT
 export async function runExportAttendance(opts: ExportAttendanceOptions, ctx: CliContext): Promise<ExportAttendanceResult> {
   const format = resolveFormat(ctx, ['csv', 'json', 'xlsx'], 'csv');
   checkBinaryTarget(ctx, format);
-  const rows = iterateAttendanceExport(ctx.db(), { fiscalYear: opts.fiscalYear });
+  const rows = iterateAttendanceExport(ctx.readDb(), { fiscalYear: opts.fiscalYear });
   const sink = openResultSink(ctx);
   let count = 0;
   try {

@@ -24,7 +24,7 @@ export async function runExportListserv(opts: ExportListservOptions, ctx: CliCon
   if (ctx.globals.format !== undefined) {
     throw new UsageError(`--format ${ctx.globals.format} is not offered by export listserv`, 'it always writes one address per line; use aicop export members for csv or json');
   }
-  const db = ctx.db();
+  const db = ctx.readDb();
   let groupId: number | undefined;
   if (opts.group !== undefined) {
     const g = findGroupByName(db, opts.group);

@@ -28,7 +28,7 @@ export async function runExportMembers(opts: ExportMembersOptions, ctx: CliConte
   const format = resolveFormat(ctx, ['csv', 'json', 'xlsx'] as const, 'csv');
   if (format !== 'csv' && opts.bom) throw new UsageError(`--bom is for CSV files opened in Excel; ${format === 'json' ? 'JSON is always plain UTF-8' : 'a workbook needs none'}`, 'drop --bom, or use --format csv');
   checkBinaryTarget(ctx, format);
-  const db = ctx.db();
+  const db = ctx.readDb();
   const q = resolveMemberQuery(db, opts, ctx.now());
   const sink = openResultSink(ctx);
   let rows: number;

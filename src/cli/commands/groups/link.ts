@@ -33,7 +33,7 @@ export function runGroupsLink(opts: GroupsLinkOptions, ctx: CliContext, unlink =
 
 export function runGroupsLinks(ctx: CliContext): GroupLinkRow[] {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
-  const rows = listLinks(ctx.db());
+  const rows = listLinks(ctx.readDb());
   emit(ctx, renderList(ctx, format, rows, [
     { header: 'practice_area', value: (l) => l.practiceArea },
     { header: 'working_group', value: (l) => l.workingGroup },

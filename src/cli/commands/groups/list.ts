@@ -19,7 +19,7 @@ const ARCHIVED: ListColumn<GroupRow> = { header: 'archived_on', value: (g) => g.
 
 export function runGroupsList(opts: GroupsListOptions, ctx: CliContext): GroupRow[] {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
-  const rows = listGroups(ctx.db(), today(ctx), { ...(opts.kind ? { kind: opts.kind } : {}), includeArchived: opts.all });
+  const rows = listGroups(ctx.readDb(), today(ctx), { ...(opts.kind ? { kind: opts.kind } : {}), includeArchived: opts.all });
   emit(ctx, renderList(ctx, format, rows, opts.all ? [...COLUMNS, ARCHIVED] : COLUMNS));
   return rows;
 }

@@ -19,7 +19,7 @@ const REMOVED: ListColumn<GroupMemberRow> = { header: 'removed_on', value: (m) =
 
 export function runGroupsMembers(opts: GroupsMembersOptions, ctx: CliContext): GroupMemberRow[] {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
-  const db = ctx.db();
+  const db = ctx.readDb();
   const on = today(ctx);
   // The history of a removed group stays readable.
   const g = resolveGroup(db, opts.group, on, undefined, { allowArchived: opts.history });

@@ -1,4 +1,5 @@
 import type { CliContext } from '../../context.js';
+import type { Db } from '../../../db/open.js';
 import { InputError, UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat } from '../../output.js';
 import { toCsv } from '../../../csv/write.js';
@@ -14,15 +15,15 @@ import {
   type UndoResult,
 } from '../../../db/imports-repo.js';
 
-function requireBatch(ctx: CliContext, id: number): BatchRow {
-  const b = getBatch(ctx.db(), id);
+function requireBatch(db: Db, id: number): BatchRow {
+  const b = getBatch(db, id);
   if (!b) throw new UsageError(`no import batch ${id}`, 'see the ids with: aicop imports list');
   return b;
 }
 
 /** `imports list`: every batch, newest first. */
 export function runImportsList(ctx: CliContext): BatchListRow[] {
-  const rows = listBatches(ctx.db());
+  const rows = listBatches(ctx.readDb());
   const format = resolveFormat(ctx, ['table', 'csv', 'json'], 'csv');
   if (format === 'json') emit(ctx, `${JSON.stringify(rows, null, 2)}\n`);
   else if (format === 'csv') {
@@ -69,11 +70,11 @@ export interface ImportsShowResult {
 
 /** `imports show <id>`: counts, options and rejects by reason (with the first 20 rejected lines). */
 export function runImportsShow(ctx: CliContext, id: number): ImportsShowResult {
-  const batch = requireBatch(ctx, id);
+  const batch = requireBatch(ctx.readDb(), id);
   const result: ImportsShowResult = {
     batch,
-    rejectsByReason: rejectCountsByReason(ctx.db(), id),
-    firstRejects: listRejects(ctx.db(), id, 20),
+    rejectsByReason: rejectCountsByReason(ctx.readDb(), id),
+    firstRejects: listRejects(ctx.readDb(), id, 20),
   };
   const format = resolveFormat(ctx, ['table', 'json'], 'table');
   if (format === 'json') {
@@ -106,7 +107,7 @@ export function runImportsShow(ctx: CliContext, id: number): ImportsShowResult {
 
 /** `imports undo <id>`: reverts one batch exactly, refusing when later changes touched its rows. */
 export async function runImportsUndo(ctx: CliContext, id: number): Promise<UndoResult> {
-  const batch = requireBatch(ctx, id);
+  const batch = requireBatch(ctx.db(), id);
   if (batch.status === 'undone') throw new UsageError(`batch ${id} was already undone on ${batch.undone_at ?? '?'}`);
   const db = ctx.db();
   const conflict = findUndoConflict(db, id);

@@ -152,7 +152,7 @@ const TABLE: readonly Column<MemberRecord>[] = [
 
 export async function runMembersList(opts: MembersListOptions, ctx: CliContext): Promise<MembersListResult> {
   const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
-  const db = ctx.db();
+  const db = ctx.readDb();
   const q = resolveMemberQuery(db, opts, ctx.now());
   if (format === 'table') {
     const rows = [...iterateMembers(db, q)];

@@ -50,7 +50,7 @@ function renderMemberDetail(d: MemberDetail): string {
 export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): MemberDetail {
   const format = resolveFormat(ctx, ['table', 'json'] as const, 'table');
   const email = normaliseEmail(opts.email);
-  const detail = getMemberDetail(ctx.db(), email, isoDateOf(ctx.now()));
+  const detail = getMemberDetail(ctx.readDb(), email, isoDateOf(ctx.now()));
   if (!detail) {
     throw new UsageError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
   }

@@ -29,7 +29,7 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
   checkBinaryTarget(ctx, format);
   // formatsOf() offers csv only for the one-section reports.
   const sections = SECTIONS_OF[opts.kind];
-  const report = produceReport(ctx.db(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
+  const report = produceReport(ctx.readDb(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
   let text: string;
   switch (format) {
     case 'json':
