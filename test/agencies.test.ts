@@ -113,7 +113,7 @@ describe('agency resolver', () => {
         ['d@nih.gov', 'National Institutes of Health', 'builtin'],
       ]);
       expect(db.prepare("SELECT name FROM agencies WHERE source = 'unmapped'").pluck().all()).toEqual(['foo.gov']);
-      expect(remapMemberAgencies(db)).toBe(0);
+      expect(remapMemberAgencies(db, "2026-11-25")).toBe(0);
     } finally {
       db.close();
     }

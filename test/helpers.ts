@@ -113,6 +113,17 @@ export function tempDb(opts: { readonly init?: boolean } = {}): { dir: string; d
 }
 
 /** Opens the database directly to assert its state. */
+/**
+ * Gives every member inserted with plain SQL (fixtures) the one membership period their row
+ * describes, as migration 013 does for existing members; members that have spans are left alone.
+ */
+export function spansFromMembers(db: Db): void {
+  if (db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'member_spans'").pluck().get() === 0) return; // before migration 013
+  db.exec(`INSERT INTO member_spans (member_id, period, start_on, end_on, starts, ends, agency_id, member_type, batch_id)
+    SELECT id, 1, joined_on, left_on, 'join', CASE WHEN left_on IS NULL THEN NULL ELSE 'left' END, agency_id, member_type, created_batch
+    FROM members WHERE id NOT IN (SELECT member_id FROM member_spans) ORDER BY id`);
+}
+
 export function openDb(dbPath: string): Db {
   return openDatabase(dbPath, { waitSeconds: 5, create: false, migrate: false });
 }

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
-import { ROLLUP_CONTENTS } from '../src/db/migrations/009-report-rollups.js';
+import { ROLLUP_CONTENTS } from '../src/db/rollups.js';
 
 type T = ReturnType<typeof tempDb>;
 

@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/open.js';
 import { openDb, tempDb } from './helpers.js';
+import { spansFromMembers } from './helpers.js';
 
 /** Inserts one agency with its domains; names are fictional so built-in directories never clash. */
 export function addAgency(db: Db, a: { name: string; organization?: string | null; level?: string | null; source?: string; domains?: readonly string[] }): number {
@@ -28,7 +29,7 @@ export interface MemberFixture {
 
 export function addMember(db: Db, m: MemberFixture): number {
   const domain = m.email.split('@')[1] ?? '';
-  return Number(
+  const id = Number(
     db
       .prepare(
         `INSERT INTO members (email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, left_on, created_at, updated_at)
@@ -37,6 +38,8 @@ export function addMember(db: Db, m: MemberFixture): number {
       .run(m.email, domain, m.agencyId ?? null, m.first ?? null, m.last ?? null, m.reported ?? null, m.type ?? 'employee', m.title ?? null, m.track ?? null, m.joined ?? '2024-01-15', m.left ?? null)
       .lastInsertRowid,
   );
+  spansFromMembers(db);
+  return id;
 }
 
 export function assign(db: Db, memberId: number, group: string, on: string, removed: string | null = null, source = 'manual', batchId: number | null = null): void {

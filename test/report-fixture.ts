@@ -1,4 +1,4 @@
-import { openDb } from './helpers.js';
+import { openDb, spansFromMembers } from './helpers.js';
 
 /**
  * A hand-computed fixture for FY 2023 (2022-10-01 … 2023-09-30) and FY 2022, inserted with
@@ -44,6 +44,7 @@ INSERT INTO attendance (event_id, email, member_id, registered, attended, satisf
   ('2023-10-CM', 'm1@one.gov', 1, 1, 1, 1, NULL),
   ('2022-09-WS', 'm2@one.gov', 2, 1, 1, 4, NULL);
 `);
+    spansFromMembers(db);
   } finally {
     db.close();
   }

@@ -5,7 +5,7 @@ import { openDb, tempDb, writeFile } from './helpers.js';
 import { seedFixture } from './report-fixture.js';
 import { openDatabase, type Db } from '../src/db/open.js';
 import { MIGRATIONS } from '../src/db/migrations/index.js';
-import { ROLLUP_CONTENTS } from '../src/db/migrations/009-report-rollups.js';
+import { ROLLUP_CONTENTS } from '../src/db/rollups.js';
 import { REFERENCE_QUERIES, reportStatements } from '../src/db/report-repo.js';
 import { produceReport } from '../src/report/load.js';
 import type { Section } from '../src/report/model.js';
@@ -227,10 +227,11 @@ describe('report rollups (migration 009)', () => {
     expect(count(t.dbPath, 'SELECT count(*) FROM member_attendee_fy WHERE member_id = 1')).toBe(0);
     expect(count(t.dbPath, "SELECT count(*) FROM attendee_fy WHERE email = 'm1@one.gov'")).toBe(2);
     expectRollupsExact(t.dbPath);
-    // Agency Two (members 3 and 7) → their agency_id becomes NULL (key 0 in member_fy).
+    // Agency Two (members 3 and 7) → their current agency_id becomes NULL; their membership
+    // spans keep the agency they had then (no foreign key: history is not rewritten).
     sql(t.dbPath, 'DELETE FROM agencies WHERE id = 9002');
-    expect(count(t.dbPath, 'SELECT count(*) FROM member_fy WHERE agency_id = 9002')).toBe(0);
-    expect(count(t.dbPath, 'SELECT sum(n) FROM member_fy WHERE agency_id = 0')).toBe(2);
+    expect(count(t.dbPath, 'SELECT count(*) FROM members WHERE agency_id = 9002')).toBe(0);
+    expect(count(t.dbPath, 'SELECT sum(n) FROM member_fy WHERE agency_id = 9002')).toBe(2);
     expectRollupsExact(t.dbPath);
     // An event with 4 attendance rows goes, and its stats row with it.
     sql(t.dbPath, "DELETE FROM events WHERE id = '2022-10-CM'");
@@ -251,6 +252,6 @@ describe('report rollups (migration 009)', () => {
     expect(stmts).toHaveLength(5);
     expect(stmts.join('\n')).toMatch(/FROM member_fy/);
     expect(stmts.join('\n')).not.toMatch(/:(fy|before|start|end)\b/);
-    expect(reportStatements({ fy: 2023, before: '2022-09-30', start: '2022-10-01', end: '2023-09-30' }, true).join('\n')).toMatch(/FROM members\b/);
+    expect(reportStatements({ fy: 2023, before: '2022-09-30', start: '2022-10-01', end: '2023-09-30' }, true).join('\n')).toMatch(/FROM member_spans\b/);
   });
 });

@@ -17,8 +17,11 @@ import { METHODS } from '../src/report/model.js';
  *   m8 2020-01-01 … left 2022-10-01 → at_start, left (first day)  (Town of Y, local, contractor)
  * at_start 4 (m1 m3 m4 m8), joined 2 (m2 m5), left 3 (m3 m5 m8), at_end 3 (m1 m2 m4): -25.0%.
  */
-const flow = (at_start: number, joined: number, left: number, at_end: number) => ({ at_start, joined, left, at_end });
+const flow = (at_start: number, joined: number, left: number, at_end: number) => ({ at_start, joined, rejoined: 0, left, at_end });
+/** A breakdown row: nobody in the fixture changed type or level, so nothing moved. */
+const bflow = (at_start: number, joined: number, left: number, at_end: number) => ({ ...flow(at_start, joined, left, at_end), moved_in: 0, moved_out: 0 });
 const zero = flow(0, 0, 0, 0);
+const bzero = bflow(0, 0, 0, 0);
 const grp = (group: string, members_at_end = 0, joined_in_fy = 0) => ({ group, members_at_end, joined_in_fy });
 const WG = ['Event Planning', 'Community Outreach', 'External Collaborations', 'Tools and Resources'];
 const PA = ['Generative AI', 'Reinforcement Learning', 'AI Security', 'Natural Language Processing', 'Computer Vision'];
@@ -31,8 +34,8 @@ const FY2023 = {
   membership: {
     ...flow(4, 2, 3, 3),
     growth_pct: -25,
-    by_member_type: { employee: flow(2, 2, 1, 3), contractor: flow(2, 0, 2, 0) },
-    by_level: { federal: flow(2, 1, 1, 2), state: zero, local: flow(2, 0, 1, 1), tribal: zero, interstate: zero, unknown: flow(0, 1, 1, 0) },
+    by_member_type: { employee: bflow(2, 2, 1, 3), contractor: bflow(2, 0, 2, 0) },
+    by_level: { federal: bflow(2, 1, 1, 2), state: bzero, local: bflow(2, 0, 1, 1), tribal: bzero, interstate: bzero, unknown: bflow(0, 1, 1, 0) },
   },
   agencies: {
     by: 'agency',
@@ -77,8 +80,8 @@ const FY2022 = {
   membership: {
     ...flow(4, 1, 1, 4),
     growth_pct: 0,
-    by_member_type: { employee: flow(2, 1, 1, 2), contractor: flow(2, 0, 0, 2) },
-    by_level: { federal: flow(2, 1, 1, 2), state: zero, local: flow(2, 0, 0, 2), tribal: zero, interstate: zero, unknown: zero },
+    by_member_type: { employee: bflow(2, 1, 1, 2), contractor: bflow(2, 0, 0, 2) },
+    by_level: { federal: bflow(2, 1, 1, 2), state: bzero, local: bflow(2, 0, 0, 2), tribal: bzero, interstate: bzero, unknown: bzero },
   },
   agencies: {
     by: 'agency',
@@ -90,7 +93,9 @@ const FY2022 = {
     ],
   },
   groups: {
-    working_groups: WG.map((g) => (g === 'Event Planning' ? grp(g, 1, 1) : grp(g))),
+    // m1 was put in Event Planning on 2022-09-01, before joining on 09-30: in the group at the
+    // year's end, but the assignment did not begin while a member (SPEC §8).
+    working_groups: WG.map((g) => (g === 'Event Planning' ? grp(g, 1, 0) : grp(g))),
     practice_areas: PA.map((g) => (g === 'Generative AI' ? grp(g, 2, 2) : grp(g))),
   },
   events: {
@@ -100,7 +105,8 @@ const FY2022 = {
     registrations: 1,
     attendances: 1,
     unique_attendees: 1,
-    unique_member_attendees: 1,
+    // m2 attended the 2022-09-30 workshop and joined the next day: not a member on its date.
+    unique_member_attendees: 0,
     satisfaction: { responses: 1, counts: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 }, mean: 4, csat_pct: 100 },
     response_rate: 100,
     nps_responses: 0,
@@ -152,8 +158,8 @@ describe('report annual', () => {
       membership: {
         ...zero,
         growth_pct: null,
-        by_member_type: { employee: zero, contractor: zero },
-        by_level: { federal: zero, state: zero, local: zero, tribal: zero, interstate: zero, unknown: zero },
+        by_member_type: { employee: bzero, contractor: bzero },
+        by_level: { federal: bzero, state: bzero, local: bzero, tribal: bzero, interstate: bzero, unknown: bzero },
       },
       agencies: { by: 'agency', count: 0, rows: [] },
       groups: { working_groups: WG.map((g) => grp(g)), practice_areas: PA.map((g) => grp(g)) },
@@ -239,33 +245,37 @@ Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to
 | --- | ---: | ---: |
 | Members at start | 4 | 4 |
 | Joined | 2 | 1 |
+| of whom rejoined | 0 | 0 |
 | Left | 3 | 1 |
 | Members at end | 3 | 4 |
 | Growth | -25.0% | 0.0% |
 
 **By member type**
 
-| Member type | At start | Joined | Left | At end |
-| --- | ---: | ---: | ---: | ---: |
-| Employee | 2 | 2 | 1 | 3 |
-| Contractor | 2 | 0 | 2 | 0 |
+| Member type | At start | Joined | Rejoined | Left | Moved in | Moved out | At end |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Employee | 2 | 2 | 0 | 1 | 0 | 0 | 3 |
+| Contractor | 2 | 0 | 0 | 2 | 0 | 0 | 0 |
 
 **By level of government**
 
-| Level | At start | Joined | Left | At end |
-| --- | ---: | ---: | ---: | ---: |
-| Federal | 2 | 1 | 1 | 2 |
-| State | 0 | 0 | 0 | 0 |
-| Local | 2 | 0 | 1 | 1 |
-| Tribal | 0 | 0 | 0 | 0 |
-| Interstate | 0 | 0 | 0 | 0 |
-| Unknown | 0 | 1 | 1 | 0 |
+| Level | At start | Joined | Rejoined | Left | Moved in | Moved out | At end |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Federal | 2 | 1 | 0 | 1 | 0 | 0 | 2 |
+| State | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Local | 2 | 0 | 0 | 1 | 0 | 0 | 1 |
+| Tribal | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Interstate | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Unknown | 0 | 1 | 0 | 1 | 0 | 0 | 0 |
 
 ## Methods
 
-- A member counts on a date D when joined_on \\<= D and left_on is empty or after D.
+- Membership is kept as periods: a member who leaves and later comes back has two periods, and the first one and its departure stay in the history.
+- A member counts on a date D when one of their periods covers D (it began on or before D and had not ended by D).
 - at_start is the count on the day before the fiscal year begins; at_end the count on its last day (30 September).
-- joined and left count members whose joined_on or left_on falls within the fiscal year, so at_end = at_start + joined - left.
+- joined counts periods that began within the fiscal year (rejoined: those that were a former member coming back); left counts periods that ended within it; so at_end = at_start + joined - left.
+- Member type and agency are dated facts: each figure uses the values in force on the day it counts (the last day for at_end, the join date for joins, the leaving date for departures).
+- In the breakdowns, moved_in and moved_out count members whose type or level changed during the year while they stayed members, so each row adds up as at_end = at_start + joined - left + moved_in - moved_out.
 - growth_pct = (at_end - at_start) / at_start \\* 100, rounded to one decimal (half away from zero); empty when at_start is 0.
 - Level comes from the agency of the email domain; "unknown" for unmapped domains and members without an agency.
 - n/a marks a figure without a denominator (for example no responses).

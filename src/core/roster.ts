@@ -15,6 +15,7 @@ export const ROSTER_FIELDS = [
   'working_groups',
   'practice_areas',
   'joined_on',
+  'effective_on',
 ] as const;
 export type RosterField = (typeof ROSTER_FIELDS)[number];
 export type MappingTarget = RosterField | 'ignore';
@@ -41,6 +42,7 @@ const ALIAS_LIST: ReadonlyArray<readonly [RosterField, readonly string[]]> = [
   ['working_groups', ['working groups', 'working group', 'wg']],
   ['practice_areas', ['practice areas', 'practice area', 'interests']],
   ['joined_on', ['joined', 'joined on', 'join date', 'date joined']],
+  ['effective_on', ['effective', 'effective on', 'effective date', 'as of']],
 ];
 
 /** Normalised header → field, including each field's own name (first_name, joined_on…). */
@@ -212,6 +214,8 @@ export interface RosterRecord {
   readonly working_groups: readonly GroupInfo[] | null;
   readonly practice_areas: readonly GroupInfo[] | null;
   readonly joined_on: string | null;
+  /** When this row's agency and member type take effect (SPEC §10); null: the import's date. */
+  readonly effective_on: string | null;
 }
 
 export interface RowError {
@@ -297,6 +301,12 @@ export function validateRosterRow(fields: readonly string[], layout: RosterLayou
     joined = parseDate(rawJoined);
     if (joined === null) return { reason: 'bad_date', detail: `join date "${rawJoined}" is not a real date as YYYY-MM-DD, M/D/YYYY or M/D/YY`, email };
   }
+  let effective: string | null = null;
+  const rawEffective = text(fields, ix.effective_on);
+  if (rawEffective !== null) {
+    effective = parseDate(rawEffective);
+    if (effective === null) return { reason: 'bad_date', detail: `effective date "${rawEffective}" is not a real date as YYYY-MM-DD, M/D/YYYY or M/D/YY`, email };
+  }
   let wg: GroupInfo[] | null = null;
   const rawWg = text(fields, ix.working_groups);
   if (rawWg !== null) {
@@ -324,6 +334,7 @@ export function validateRosterRow(fields: readonly string[], layout: RosterLayou
     working_groups: wg,
     practice_areas: pa,
     joined_on: joined,
+    effective_on: effective,
   };
 }
 

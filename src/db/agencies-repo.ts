@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { AGENCY_LEVELS, createSuffixMatcher, registeredDomain, type AgencyLevel, type SuffixMatcher } from '../core/agency-match.js';
 import type { Db } from './open.js';
+import { changeFacts } from './periods-repo.js';
 
 export { AGENCY_LEVELS, type AgencyLevel };
 export type AgencySource = 'builtin' | 'dotgov' | 'manual' | 'unmapped';
@@ -88,7 +89,13 @@ export function createAgencyLookup(db: Db): AgencyLookup {
  * removed by `imports undo`) they are noise in reports and lists.
  */
 export function dropOrphanUnmappedAgencies(db: Db): number {
-  return db.prepare("DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)").run().changes;
+  // A past membership span naming the agency keeps it: closed years still report it.
+  return db
+    .prepare(
+      `DELETE FROM agencies WHERE source = 'unmapped' AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)
+         AND id NOT IN (SELECT agency_id FROM member_spans WHERE agency_id IS NOT NULL)`,
+    )
+    .run().changes;
 }
 
 /**
@@ -100,12 +107,18 @@ export function dropEmptyDotgovAgencies(db: Db): number {
     .prepare(
       `DELETE FROM agencies WHERE source = 'dotgov'
           AND NOT EXISTS (SELECT 1 FROM agency_domains d WHERE d.agency_id = agencies.id)
-          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)`,
+          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.agency_id = agencies.id)
+          AND id NOT IN (SELECT agency_id FROM member_spans WHERE agency_id IS NOT NULL)`,
     )
     .run().changes;
 }
 
-export function remapMemberAgencies(db: Db): number {
+/**
+ * After a directory change, members whose domain now belongs to another agency move to it from
+ * `today` (a dated fact, SPEC §10): the spans before today keep the agency they had, so closed
+ * years keep their figures.
+ */
+export function remapMemberAgencies(db: Db, today: string): number {
   return db.transaction(() => {
     const resolver = createAgencyResolver(db);
     const update: Statement<[number, number]> = db.prepare('UPDATE members SET agency_id = ? WHERE id = ?');
@@ -114,6 +127,7 @@ export function remapMemberAgencies(db: Db): number {
     for (const [id, domain, agencyId] of rows) {
       const next = resolver.resolve(domain);
       if (next !== agencyId) {
+        changeFacts(db, id, today, { agencyId: next }, { batchId: null });
         update.run(next, id);
         changed++;
       }

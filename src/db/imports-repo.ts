@@ -2,9 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import type { RejectReason } from '../core/reasons.js';
 import type { Db } from './open.js';
 import { dropOrphanUnmappedAgencies } from './agencies-repo.js';
+import { rederiveSinglePeriod } from './periods-repo.js';
 
 export type ImportKind = 'members' | 'events' | 'attendance';
-export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance';
+export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance' | 'span';
 
 export interface BatchCounts {
   rows_read: number;
@@ -167,6 +168,7 @@ const ENTITIES: Readonly<Record<ChangeEntity, EntityTable>> = {
   assignment: { table: 'assignments', keys: ['id'], hasBatchColumns: false },
   event: { table: 'events', keys: ['id'], hasBatchColumns: true },
   attendance: { table: 'attendance', keys: ['event_id', 'email'], hasBatchColumns: true },
+  span: { table: 'member_spans', keys: ['id'], hasBatchColumns: false },
 };
 
 /** Why an undo cannot run: a later change to a row this batch changed. */
@@ -275,6 +277,14 @@ export function undoBatch(db: Db, batchId: number, who: string, at: string): Und
       }
     }
     restored++;
+  }
+  // Spans this batch opened (new periods, fact changes); those it ended were restored above.
+  db.prepare('DELETE FROM member_spans WHERE batch_id = ?').run(batchId);
+  // A batch recorded before membership history (migration 013) kept member rows only: the one
+  // period of each member it changed is re-derived from the restored row.
+  const since = Number(db.prepare("SELECT value FROM meta WHERE key = 'history_since_batch'").pluck().get() ?? 0);
+  if (batchId < since) {
+    for (const c of changes) if (c.entity === 'member' && c.op === 'update') rederiveSinglePeriod(db, (JSON.parse(c.entity_key) as number[])[0] ?? 0);
   }
   let deleted = 0;
   for (const table of ['attendance', 'events', 'members']) deleted += db.prepare(`DELETE FROM ${table} WHERE created_batch = ?`).run(batchId).changes;

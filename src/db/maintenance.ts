@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './open.js';
 import { LATEST_VERSION, schemaVersion } from './open.js';
-import { ROLLUP_CONTENTS } from './migrations/009-report-rollups.js';
+import { ROLLUP_CONTENTS } from './rollups.js';
 
 export interface CheckResult {
   readonly integrity: readonly string[];
@@ -31,8 +31,8 @@ export interface RollupDrift {
   readonly rows: number;
 }
 
-/** The schema version that added the report rollups (migration 009). */
-export const ROLLUPS_SINCE = 9;
+/** The schema version whose report rollups ROLLUP_CONTENTS defines (migration 013; 009 added the first). */
+export const ROLLUPS_SINCE = 13;
 
 /** Compares every report rollup with its definition; [] when all match (or before schema 9). */
 export function rollupDrift(db: Db): RollupDrift[] {

@@ -5,6 +5,7 @@ import { closeAssignment, openAssignment, type AssignmentSource } from './groups
 import type { ChangeRecorder } from './imports-repo.js';
 import type { Db } from './open.js';
 import { addToRollups, resumeRollups, suspendRollups } from './rollups.js';
+import { changeFacts, correctPeriodStart, currentPeriod, leave, rejoin, startFirstPeriod } from './periods-repo.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
 export interface MemberRow {
@@ -29,8 +30,9 @@ export interface MemberRow {
 const MEMBER_COLUMNS =
   'id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, left_on, created_at, updated_at, created_batch, updated_batch';
 
-type Editable = 'first_name' | 'last_name' | 'reported_agency' | 'member_type' | 'job_title' | 'role_track' | 'joined_on';
-const EDITABLE: readonly Editable[] = ['first_name', 'last_name', 'reported_agency', 'member_type', 'job_title', 'role_track', 'joined_on'];
+/** Fields without history: a later roster overwrites them (member type and join date have history, SPEC §10). */
+type PlainField = 'first_name' | 'last_name' | 'reported_agency' | 'job_title' | 'role_track';
+const PLAIN_FIELDS: readonly PlainField[] = ['first_name', 'last_name', 'reported_agency', 'job_title', 'role_track'];
 
 export type DuplicateMode = 'update' | 'skip' | 'fill';
 
@@ -117,7 +119,10 @@ export function insertMember(db: Db, m: NewMember, nowIso: string, batchId: numb
     batchId,
     batchId,
   );
-  return info.changes === 1 ? Number(info.lastInsertRowid) : 0;
+  if (info.changes !== 1) return 0;
+  const id = Number(info.lastInsertRowid);
+  startFirstPeriod(db, id, m.joined_on, { agencyId: m.agencyId, memberType: m.member_type }, { batchId });
+  return id;
 }
 
 /** Writes the editable fields and left_on of a member (updated_batch: the batch, or null by hand). */
@@ -180,6 +185,7 @@ class BulkAdds {
   private readonly stagedEmails = new Set<string>();
   /** The two bulk writes, prepared once: the staged members, then the staged assignments. */
   private readonly writeMembers: Statement<[{ now: string; batch: number }]>;
+  private readonly writeSpans: Statement<[{ batch: number }]>;
   private readonly writeAssignments: Statement<[AssignmentSource, number]>;
 
   constructor(
@@ -199,6 +205,10 @@ class BulkAdds {
          created_at, updated_at, created_batch, updated_batch)
        SELECT id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, @now, @now, @batch, @batch
        FROM temp.aicop_new_members ORDER BY id`,
+    );
+    this.writeSpans = db.prepare(
+      `INSERT INTO member_spans (member_id, period, start_on, starts, agency_id, member_type, batch_id)
+       SELECT id, 1, joined_on, 'join', agency_id, member_type, @batch FROM temp.aicop_new_members ORDER BY id`,
     );
     this.writeAssignments = db.prepare(
       `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
@@ -233,10 +243,13 @@ class BulkAdds {
   flush(): void {
     const staged = this.stagedEmails.size;
     if (staged > 0) {
-      const firstId = this.nextId - staged;
       this.writeMembers.run({ now: this.o.nowIso, batch: this.o.batchId });
-      // A rollup's GROUP BY sorts its rows: per batch, so that its memory stays small.
-      addToRollups(this.db, 'members', firstId);
+      // Each new member's first period; a rollup's GROUP BY sorts its rows: per batch, so that
+      // its memory stays small.
+      const firstSpan = suspendRollups(this.db, 'spans');
+      this.writeSpans.run({ batch: this.o.batchId });
+      addToRollups(this.db, 'spans', firstSpan);
+      resumeRollups(this.db, 'spans');
       this.db.exec('DELETE FROM temp.aicop_new_members');
       this.stagedEmails.clear();
     }
@@ -281,7 +294,23 @@ class BulkAdds {
  */
 export function createRosterApplier(
   db: Db,
-  o: { batchId: number; mode: DuplicateMode; today: string; nowIso: string; recorder: ChangeRecorder; resolver: AgencyResolver; source?: AssignmentSource },
+  o: {
+    batchId: number;
+    mode: DuplicateMode;
+    today: string;
+    nowIso: string;
+    recorder: ChangeRecorder;
+    resolver: AgencyResolver;
+    source?: AssignmentSource;
+    /** --effective: when member types change for rows without effective_on (default: today). */
+    effective?: string | undefined;
+    /** --correct-history: a row's different join date moves the start of the current period. */
+    correctHistory?: boolean;
+    /** A row's join date differs from the member's period start and was kept (reason when a correction was refused). */
+    onJoinDateKept?: (email: string, kept: string, given: string, refused: string | null) => void;
+    /** --correct-history moved a period start. */
+    onHistoryCorrected?: (email: string, from: string, to: string) => void;
+  },
 ): RosterApplier {
   // Ids, not emails: a million-member re-import fills this table, and integer keys keep it small.
   db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_seen (id INTEGER PRIMARY KEY); DELETE FROM temp.aicop_seen;');
@@ -305,8 +334,8 @@ export function createRosterApplier(
     return changed;
   };
 
-  // New members reach the report rollups in one statement at flush(), not one trigger each.
-  const firstNewMember = suspendRollups(db, 'members');
+  // New members (and their first periods) are written in bulk; the first id they get:
+  const firstNewMember = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM members').pluck().get() as number;
   const bulk = new BulkAdds(db, { batchId: o.batchId, nowIso: o.nowIso, source, firstId: firstNewMember });
 
   // Emails of rejected rows that are not members: few, so a Set (a later row with one of them is
@@ -334,12 +363,17 @@ export function createRosterApplier(
       }
       if (existing.created_batch === o.batchId || seen.run(existing.id).changes === 0) return 'duplicate';
       const next: MemberRow = { ...existing };
+      const src = { batchId: o.batchId, recorder: o.recorder };
       let fieldsChanged = false;
+      let recorded = false;
+      const record = (): void => {
+        if (!recorded) o.recorder.record('member', [existing.id], 'update', beforeImage(existing));
+        recorded = true;
+      };
       if (o.mode !== 'skip') {
-        for (const f of EDITABLE) {
+        for (const f of PLAIN_FIELDS) {
           const incoming = r[f];
           if (incoming === null) continue;
-          // fill: only empty fields (member_type and joined_on are never empty).
           if (o.mode === 'fill' && existing[f] !== null) continue;
           if (existing[f] !== incoming) {
             (next as unknown as Record<string, unknown>)[f] = incoming;
@@ -347,10 +381,31 @@ export function createRosterApplier(
           }
         }
       }
+      // Coming back: a new period from the later of today and the row's join date (SPEC §10).
       const reactivated = existing.left_on !== null;
-      if (reactivated) next.left_on = null;
-      // left_on may not precede joined_on: a later join date on an inactive member waits for reactivation.
-      if (next.left_on !== null && next.left_on < next.joined_on) next.joined_on = existing.joined_on;
+      if (reactivated) {
+        record();
+        const start = r.joined_on !== null && r.joined_on > o.today ? r.joined_on : o.today;
+        rejoin(db, existing.id, start, o.today, { agencyId: existing.agency_id, memberType: existing.member_type }, src);
+      } else if (r.joined_on !== null && r.joined_on !== existing.joined_on && o.mode === 'update') {
+        // A different join date never rewrites history by itself (SPEC §10).
+        if (o.correctHistory) {
+          record();
+          const moved = correctPeriodStart(db, existing.id, r.joined_on, src);
+          if (typeof moved === 'string') o.onJoinDateKept?.(existing.email, existing.joined_on, r.joined_on, moved);
+          else o.onHistoryCorrected?.(existing.email, moved.from, moved.to);
+        } else {
+          o.onJoinDateKept?.(existing.email, existing.joined_on, r.joined_on, null);
+        }
+      }
+      // Member type is a dated fact: it changes from the row's effective date (else today).
+      const incomingType = o.mode === 'update' ? r.member_type : null;
+      if (incomingType !== null && incomingType !== existing.member_type) {
+        record();
+        changeFacts(db, existing.id, r.effective_on ?? o.effective ?? o.today, { memberType: incomingType }, src);
+        next.member_type = incomingType;
+        fieldsChanged = true;
+      }
       let groupsChanged = false;
       if (o.mode !== 'skip' && (r.working_groups !== null || r.practice_areas !== null)) {
         const open = s.openGroups.all(existing.id);
@@ -363,14 +418,18 @@ export function createRosterApplier(
           if (desired.length > 0) groupsChanged = syncGroups(existing.id, kind, desired, open, replace, o.today) || groupsChanged;
         }
       }
-      if (!fieldsChanged && !reactivated && !groupsChanged) return 'unchanged';
-      o.recorder.record('member', [existing.id], 'update', beforeImage(existing));
+      if (!fieldsChanged && !reactivated && !groupsChanged && !recorded) return 'unchanged';
+      record();
+      const period = currentPeriod(db, existing.id);
+      if (period) {
+        next.joined_on = period.joined_on;
+        next.left_on = period.left_on;
+      }
       writeMember(db, next, o.nowIso, o.batchId);
-      return reactivated ? 'reactivated' : 'updated';
+      return reactivated ? 'reactivated' : fieldsChanged || groupsChanged ? 'updated' : 'unchanged';
     },
     flush() {
       bulk.flush();
-      resumeRollups(db, 'members');
     },
     markSeen(email) {
       if (rejected.has(email)) return false;
@@ -398,7 +457,10 @@ export function createRosterApplier(
         .all();
       for (const m of rows) {
         o.recorder.record('member', [m.id], 'update', beforeImage(m));
-        writeMember(db, { ...m, left_on: m.joined_on > o.today ? m.joined_on : o.today }, o.nowIso, o.batchId);
+        // A member whose period has not begun yet (a future join date) ends it on its first
+        // day: no join and no departure is counted for a period that counted no day.
+        const leftOn = leave(db, m.id, o.today, { batchId: o.batchId, recorder: o.recorder }) ?? o.today;
+        writeMember(db, { ...m, left_on: leftOn }, o.nowIso, o.batchId);
       }
       return rows.length;
     },

@@ -1,9 +1,9 @@
 import type { Db } from './open.js';
 
 /**
- * The SQL behind every report figure (SPEC §8). A member counts at date D when
- * joined_on <= D and (left_on IS NULL OR left_on > D); dates are ISO text, so text comparison
- * is date comparison. Each query returns small aggregates; the builders in src/report/ do the rest.
+ * The SQL behind every report figure (SPEC §8, §10). A member counts at date D when one of
+ * their membership spans covers D (start_on <= D and (end_on IS NULL or end_on > D)), with the
+ * agency and type of that span; dates are ISO text, so text comparison is date comparison. Each query returns small aggregates; the builders in src/report/ do the rest.
  *
  * Two implementations return the same figures: ROLLUP_QUERIES read the fiscal-year rollup
  * tables that migration 009's triggers keep exact (a few thousand rows for the membership and
@@ -11,13 +11,23 @@ import type { Db } from './open.js';
  * tests check it against the second after random writes.
  */
 
-/** Membership figures of one (agency, member type) cell; agency_id null = no agency known. */
+/**
+ * Membership figures of one (agency, member type) cell, with the agency and type in force on
+ * the day each figure counts (SPEC §10); agency_id null = no agency known. `joined` counts
+ * periods that began in the FY (`rejoined` those that were a former member's return), `left`
+ * periods that ended in it; `moved_in`/`moved_out` members whose agency or type changed into or
+ * out of this cell during the FY, so at_end = at_start + joined - left + moved_in - moved_out
+ * holds for every cell (the moves cancel out in any total over all cells).
+ */
 export interface MemberCell {
   readonly agency_id: number | null;
   readonly member_type: string;
   readonly at_start: number;
   readonly joined: number;
+  readonly rejoined: number;
   readonly left: number;
+  readonly moved_in: number;
+  readonly moved_out: number;
   readonly at_end: number;
 }
 
@@ -104,17 +114,21 @@ function toEventCell(r: EventRow): EventCell {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rollups (migration 009). A member is counted at the end of FY N when joined_fy <= N and
-// (left_fy = 0 or left_fy > N): dates compare as text, and a date is after N-09-30 exactly
-// when its FY is after N. at_start of N is the count at the end of N - 1.
+// Rollups (migration 013). member_fy counts membership spans by the FY they began and the FY
+// they ended (0 = open). A span counts at the end of FY N when start_fy <= N and (end_fy = 0 or
+// end_fy > N): dates compare as text, and a date is after N-09-30 exactly when its FY is after N.
+// at_start of N is the count at the end of N - 1.
 
 const ROLLUP_MEMBER_CELLS_SQL = `SELECT nullif(agency_id, 0) AS agency_id, member_type,
-         sum(CASE WHEN joined_fy < :fy AND (left_fy = 0 OR left_fy >= :fy) THEN n ELSE 0 END) AS at_start,
-         sum(CASE WHEN joined_fy = :fy THEN n ELSE 0 END) AS joined,
-         sum(CASE WHEN left_fy = :fy THEN n ELSE 0 END) AS "left",
-         sum(CASE WHEN left_fy = 0 OR left_fy > :fy THEN n ELSE 0 END) AS at_end
+         sum(CASE WHEN start_fy < :fy AND (end_fy = 0 OR end_fy >= :fy) THEN n ELSE 0 END) AS at_start,
+         sum(CASE WHEN start_fy = :fy AND starts <> 'change' THEN n ELSE 0 END) AS joined,
+         sum(CASE WHEN start_fy = :fy AND starts = 'rejoin' THEN n ELSE 0 END) AS rejoined,
+         sum(CASE WHEN end_fy = :fy AND ends = 'left' THEN n ELSE 0 END) AS "left",
+         sum(CASE WHEN start_fy = :fy AND starts = 'change' THEN n ELSE 0 END) AS moved_in,
+         sum(CASE WHEN end_fy = :fy AND ends = 'change' THEN n ELSE 0 END) AS moved_out,
+         sum(CASE WHEN start_fy <= :fy AND (end_fy = 0 OR end_fy > :fy) THEN n ELSE 0 END) AS at_end
        FROM member_fy
-       WHERE joined_fy <= :fy
+       WHERE start_fy <= :fy
        GROUP BY agency_id, member_type`;
 
 const ROLLUP_AGENCIES_SQL = `SELECT id, name, organization, level FROM agencies WHERE id IN (SELECT agency_id FROM member_fy)`;
@@ -148,7 +162,7 @@ const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track
 const ROLLUP_ATTENDEES_SQL = `SELECT (SELECT count(*) FROM attendee_fy WHERE fy = :fy) AS unique_attendees,
          (SELECT count(*) FROM member_attendee_fy WHERE fy = :fy) AS unique_member_attendees`;
 
-/** The report's queries: the rollup tables of migration 009. */
+/** The report's queries: the rollup tables (migrations 009 and 013). */
 export const ROLLUP_QUERIES: ReportQueries = {
   memberCells: (db, d) => db.prepare(ROLLUP_MEMBER_CELLS_SQL).all({ fy: d.fy }) as MemberCell[],
   agenciesWithMembers: (db) => db.prepare(ROLLUP_AGENCIES_SQL).all() as AgencyInfo[],
@@ -160,33 +174,38 @@ export const ROLLUP_QUERIES: ReportQueries = {
 // ---------------------------------------------------------------------------------------------
 // Reference: the same figures from the base tables (the tests' oracle for the rollups).
 
-const COUNTED = (d: string) => `(joined_on <= ${d} AND (left_on IS NULL OR left_on > ${d}))`;
+/** A span covers day D (spans that counted no day, end = start, never do). */
+const COVERS = (s: string, d: string) => `(${s}.start_on <= ${d} AND (${s}.end_on IS NULL OR ${s}.end_on > ${d}))`;
+const WITHIN = (col: string) => `(${col} >= :start AND ${col} <= :end)`;
 
 /**
- * One pass over members (the reference: the report itself reads member_fy), grouped by
- * agency and member type: at_start (counted the day before the FY), joined and left within
- * the FY, at_end (counted on the FY's last day).
+ * One pass over the membership spans (the reference: the report itself reads member_fy),
+ * grouped by the agency and member type of each span: at_start (counted the day before the
+ * FY), periods begun (joined, rejoined) and ended (left) within it, changes of agency or type
+ * (moved_in / moved_out), at_end (counted on the FY's last day).
  */
 const MEMBER_CELLS_SQL = `SELECT agency_id, member_type,
-         count(CASE WHEN ${COUNTED(':before')} THEN 1 END) AS at_start,
-         count(CASE WHEN joined_on >= :start AND joined_on <= :end THEN 1 END) AS joined,
-         count(CASE WHEN left_on >= :start AND left_on <= :end THEN 1 END) AS "left",
-         count(CASE WHEN ${COUNTED(':end')} THEN 1 END) AS at_end
-       FROM members
-       WHERE joined_on <= :end
+         count(CASE WHEN ${COVERS('s', ':before')} THEN 1 END) AS at_start,
+         count(CASE WHEN s.starts = 'join' AND ${WITHIN('s.start_on')} THEN 1 END) AS joined,
+         count(CASE WHEN s.starts = 'join' AND s.period > 1 AND ${WITHIN('s.start_on')} THEN 1 END) AS rejoined,
+         count(CASE WHEN s.ends = 'left' AND ${WITHIN('s.end_on')} THEN 1 END) AS "left",
+         count(CASE WHEN s.starts = 'change' AND ${WITHIN('s.start_on')} THEN 1 END) AS moved_in,
+         count(CASE WHEN s.ends = 'change' AND ${WITHIN('s.end_on')} THEN 1 END) AS moved_out,
+         count(CASE WHEN ${COVERS('s', ':end')} THEN 1 END) AS at_end
+       FROM member_spans s
+       WHERE s.start_on <= :end AND (s.end_on IS NULL OR s.end_on > s.start_on)
        GROUP BY agency_id, member_type`;
 
-/** Every agency of the directory that has members (small: one row per agency). */
+/** Every agency of the directory that members had at some time (small: one row per agency). */
 const AGENCIES_SQL = `SELECT id, name, organization, level FROM agencies
-       WHERE id IN (SELECT DISTINCT agency_id FROM members WHERE agency_id IS NOT NULL)`;
+       WHERE id IN (SELECT DISTINCT agency_id FROM member_spans WHERE agency_id IS NOT NULL AND (end_on IS NULL OR end_on > start_on))`;
 
 /**
- * Per group: members assigned on the FY's last day who are themselves counted then, and
- * distinct members whose assignment to the group started within the FY. No DISTINCT is needed
- * for the first: assignment periods [assigned_on, removed_on) of one member in one group never
- * overlap (one open row at most, enforced by assignments_open; a re-assignment starts when or
- * after the previous one ended), so on one day at most one row is active. Groups archived
- * before the FY began are left out.
+ * Per group: members assigned on the FY's last day who are themselves members then, and
+ * distinct members whose assignment to the group began within the FY while they were members.
+ * No DISTINCT is needed for the first: assignment periods of one member in one group never
+ * overlap (one open row at most; a re-assignment starts when or after the previous one ended).
+ * Groups archived before the FY began are left out.
  */
 const GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
          coalesce(x.members_at_end, 0) AS members_at_end,
@@ -195,10 +214,12 @@ const GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
        LEFT JOIN (
          SELECT a.group_id,
            count(CASE WHEN (a.removed_on IS NULL OR a.removed_on > :end)
-                           AND m.joined_on <= :end AND (m.left_on IS NULL OR m.left_on > :end)
+                           AND EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', ':end')})
                       THEN 1 END) AS members_at_end,
-           count(DISTINCT CASE WHEN a.assigned_on >= :start AND a.assigned_on <= :end THEN a.member_id END) AS joined_in_fy
-         FROM assignments a JOIN members m ON m.id = a.member_id
+           count(DISTINCT CASE WHEN ${WITHIN('a.assigned_on')}
+                           AND EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'a.assigned_on')})
+                      THEN a.member_id END) AS joined_in_fy
+         FROM assignments a
          WHERE a.assigned_on <= :end
          GROUP BY a.group_id
        ) x ON x.group_id = g.id
@@ -219,8 +240,9 @@ const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.gov
        GROUP BY e.id
        ORDER BY e.held_on, e.id`;
 
-/** Distinct people (by email) and distinct members who attended at least one FY event. */
-const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees, count(DISTINCT a.member_id) AS unique_member_attendees
+/** Distinct people (by email), and distinct members on the event's date, who attended at least one FY event. */
+const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees,
+         count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END) AS unique_member_attendees
        FROM events e JOIN attendance a ON a.event_id = e.id
        WHERE e.fiscal_year = :fy AND a.attended = 1`;
 

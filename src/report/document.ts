@@ -1,4 +1,4 @@
-import type { AgencyRow, FyReport, OrganizationRow, Report } from './model.js';
+import type { AgencyRow, BreakdownFlow, FyReport, OrganizationRow, Report } from './model.js';
 import { LEVELS, MEMBER_TYPES } from './model.js';
 
 /**
@@ -58,7 +58,7 @@ function measures(caption: string, r: Report, lines: readonly (readonly [string,
   };
 }
 
-const FLOW_COLUMNS = ['At start', 'Joined', 'Left', 'At end'];
+const FLOW_COLUMNS = ['At start', 'Joined', 'Rejoined', 'Left', 'Moved in', 'Moved out', 'At end'];
 
 export function reportTitle(r: Report): string {
   return `AI Community of Practice: FY ${r.fiscal_year} report`;
@@ -82,21 +82,22 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
       measures('Members', r, [
         ['Members at start', (x) => num(x.membership?.at_start)],
         ['Joined', (x) => num(x.membership?.joined)],
+        ['of whom rejoined', (x) => num(x.membership?.rejoined)],
         ['Left', (x) => num(x.membership?.left)],
         ['Members at end', (x) => num(x.membership?.at_end)],
         ['Growth', (x) => percent(x.membership?.growth_pct)],
       ]),
     );
     chart('membership');
-    const flowTable = (caption: string, first: string, keys: readonly string[], pick: (k: string) => { at_start: number; joined: number; left: number; at_end: number } | undefined): Block => ({
+    const flowTable = (caption: string, first: string, keys: readonly string[], pick: (k: string) => BreakdownFlow | undefined): Block => ({
       kind: 'table',
       table: {
         caption,
         columns: [first, ...FLOW_COLUMNS],
-        numeric: [false, true, true, true, true],
+        numeric: [false, true, true, true, true, true, true, true],
         rows: keys.map((k) => {
           const f = pick(k);
-          return [label(k), num(f?.at_start ?? 0), num(f?.joined ?? 0), num(f?.left ?? 0), num(f?.at_end ?? 0)];
+          return [label(k), num(f?.at_start ?? 0), num(f?.joined ?? 0), num(f?.rejoined ?? 0), num(f?.left ?? 0), num(f?.moved_in ?? 0), num(f?.moved_out ?? 0), num(f?.at_end ?? 0)];
         }),
       },
     });

@@ -19,16 +19,28 @@ export const EVENT_TYPES = ['community_meeting', 'training', 'challenge', 'works
 
 export interface Flow {
   at_start: number;
+  /** Membership periods begun in the FY (first joins and returns). */
   joined: number;
+  /** Of those, returns of former members (a second or later period). */
+  rejoined: number;
   left: number;
   at_end: number;
+}
+
+/**
+ * A breakdown row also counts members whose type or level changed during the year while they
+ * stayed members, so at_end = at_start + joined - left + moved_in - moved_out in every row.
+ */
+export interface BreakdownFlow extends Flow {
+  moved_in: number;
+  moved_out: number;
 }
 
 export interface MembershipSection extends Flow {
   /** (at_end - at_start) / at_start * 100, one decimal; null when at_start is 0. */
   growth_pct: number | null;
-  by_member_type: Record<string, Flow>;
-  by_level: Record<string, Flow>;
+  by_member_type: Record<string, BreakdownFlow>;
+  by_level: Record<string, BreakdownFlow>;
 }
 
 export interface AgencyRow {
@@ -132,9 +144,12 @@ export interface ReportData {
 
 export const METHODS: Readonly<Record<Section, readonly string[]>> = {
   membership: [
-    'A member counts on a date D when joined_on <= D and left_on is empty or after D.',
+    'Membership is kept as periods: a member who leaves and later comes back has two periods, and the first one and its departure stay in the history.',
+    'A member counts on a date D when one of their periods covers D (it began on or before D and had not ended by D).',
     'at_start is the count on the day before the fiscal year begins; at_end the count on its last day (30 September).',
-    'joined and left count members whose joined_on or left_on falls within the fiscal year, so at_end = at_start + joined - left.',
+    'joined counts periods that began within the fiscal year (rejoined: those that were a former member coming back); left counts periods that ended within it; so at_end = at_start + joined - left.',
+    'Member type and agency are dated facts: each figure uses the values in force on the day it counts (the last day for at_end, the join date for joins, the leaving date for departures).',
+    'In the breakdowns, moved_in and moved_out count members whose type or level changed during the year while they stayed members, so each row adds up as at_end = at_start + joined - left + moved_in - moved_out.',
     'growth_pct = (at_end - at_start) / at_start * 100, rounded to one decimal (half away from zero); empty when at_start is 0.',
     'Level comes from the agency of the email domain; "unknown" for unmapped domains and members without an agency.',
   ],
@@ -144,11 +159,11 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
   ],
   groups: [
     'members_at_end: distinct members assigned to the group on the last day of the fiscal year who are themselves members then.',
-    'joined_in_fy: distinct members whose assignment to the group began within the fiscal year.',
+    'joined_in_fy: distinct members whose assignment to the group began within the fiscal year while they were members.',
   ],
   events: [
     'Events are those held within the fiscal year. registrations and attendances count attendance rows marked registered or attended.',
-    'unique_attendees counts distinct email addresses that attended at least one event (members or not); unique_member_attendees only members.',
+    'unique_attendees counts distinct email addresses that attended at least one event (members or not); unique_member_attendees only those who were members on the date of an event they attended.',
     'Satisfaction: every 1-5 response; mean to 2 decimals; csat_pct = responses scoring 4 or 5 / all responses * 100 (top-2-box).',
     'response_rate = satisfaction responses / attendances * 100. NPS = % of 9-10 minus % of 0-6 answers, only where collected.',
     'Percentages have one decimal, rounded half away from zero; a figure without a denominator is empty (null), never 0.',
@@ -156,14 +171,25 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
 };
 
 function flow(): Flow {
-  return { at_start: 0, joined: 0, left: 0, at_end: 0 };
+  return { at_start: 0, joined: 0, rejoined: 0, left: 0, at_end: 0 };
 }
 
-function addFlow(into: Flow, c: Flow): void {
+function breakdownFlow(): BreakdownFlow {
+  return { at_start: 0, joined: 0, rejoined: 0, left: 0, moved_in: 0, moved_out: 0, at_end: 0 };
+}
+
+function addFlow(into: Flow, c: MemberCell): void {
   into.at_start += c.at_start;
   into.joined += c.joined;
+  into.rejoined += c.rejoined;
   into.left += c.left;
   into.at_end += c.at_end;
+}
+
+function addBreakdown(into: BreakdownFlow, c: MemberCell): void {
+  addFlow(into, c);
+  into.moved_in += c.moved_in;
+  into.moved_out += c.moved_out;
 }
 
 function byKey<T>(keys: readonly string[], make: () => T): Record<string, T> {
@@ -175,13 +201,13 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function buildMembership(cells: readonly MemberCell[], agencies: readonly AgencyInfo[]): MembershipSection {
   const levelOf = new Map(agencies.map((a) => [a.id, a.level ?? 'unknown']));
   const total = flow();
-  const byType = byKey(MEMBER_TYPES, flow);
-  const byLevel = byKey(LEVELS, flow);
+  const byType = byKey(MEMBER_TYPES, breakdownFlow);
+  const byLevel = byKey(LEVELS, breakdownFlow);
   for (const c of cells) {
     addFlow(total, c);
-    addFlow((byType[c.member_type] ??= flow()), c);
+    addBreakdown((byType[c.member_type] ??= breakdownFlow()), c);
     const level = c.agency_id === null ? 'unknown' : (levelOf.get(c.agency_id) ?? 'unknown');
-    addFlow((byLevel[level] ??= flow()), c);
+    addBreakdown((byLevel[level] ??= breakdownFlow()), c);
   }
   return {
     ...total,

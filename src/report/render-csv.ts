@@ -1,4 +1,4 @@
-import type { AgencyRow, FyReport, OrganizationRow, Report, Section } from './model.js';
+import type { AgencyRow, BreakdownFlow, FyReport, OrganizationRow, Report, Section } from './model.js';
 import { LEVELS, MEMBER_TYPES } from './model.js';
 import { neutraliseFormula, quoteCsvField } from '../csv/write.js';
 
@@ -28,20 +28,16 @@ export function renderCsv(r: Report, section: Section): string {
   switch (section) {
     case 'membership':
       return csv(
-        ['fiscal_year', 'segment', 'value', 'at_start', 'joined', 'left', 'at_end', 'growth_pct'],
+        ['fiscal_year', 'segment', 'value', 'at_start', 'joined', 'rejoined', 'left', 'moved_in', 'moved_out', 'at_end', 'growth_pct'],
         years(r).flatMap((y) => {
           const m = y.membership;
           if (!m) return [];
+          const row = (segment: string, value: string, f: BreakdownFlow | undefined) =>
+            [y.fiscal_year, segment, value, f?.at_start ?? 0, f?.joined ?? 0, f?.rejoined ?? 0, f?.left ?? 0, f?.moved_in ?? 0, f?.moved_out ?? 0, f?.at_end ?? 0, null];
           return [
-            [y.fiscal_year, 'all', 'all', m.at_start, m.joined, m.left, m.at_end, m.growth_pct],
-            ...MEMBER_TYPES.map((t) => {
-              const f = m.by_member_type[t] ?? { at_start: 0, joined: 0, left: 0, at_end: 0 };
-              return [y.fiscal_year, 'member_type', t, f.at_start, f.joined, f.left, f.at_end, null];
-            }),
-            ...LEVELS.map((l) => {
-              const f = m.by_level[l] ?? { at_start: 0, joined: 0, left: 0, at_end: 0 };
-              return [y.fiscal_year, 'level', l, f.at_start, f.joined, f.left, f.at_end, null];
-            }),
+            [y.fiscal_year, 'all', 'all', m.at_start, m.joined, m.rejoined, m.left, 0, 0, m.at_end, m.growth_pct],
+            ...MEMBER_TYPES.map((t) => row('member_type', t, m.by_member_type[t])),
+            ...LEVELS.map((l) => row('level', l, m.by_level[l])),
           ];
         }),
       );

@@ -1,3 +1,4 @@
+import { isoDateOf } from '../../../core/dates.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import type { AgencyLevel } from '../../../core/agency-match.js';
@@ -29,7 +30,7 @@ export function runAgenciesAdd(opts: AgenciesAddOptions, ctx: CliContext): Agenc
   const db = ctx.db();
   const result = db.transaction(() => {
     const summary = upsertDirectory(db, [opts], 'manual');
-    return { ...summary, remapped: remapMemberAgencies(db) };
+    return { ...summary, remapped: remapMemberAgencies(db, isoDateOf(ctx.now())) };
   }).immediate();
   const verb = result.added > 0 ? 'added' : result.updated > 0 ? 'updated' : 'unchanged';
   ctx.info(`${verb}: ${opts.domain} → ${opts.name}${opts.organization ? ` (${opts.organization})` : ''}, ${opts.level}; ${result.remapped} member${result.remapped === 1 ? '' : 's'} remapped`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
+import { isoDateOf } from '../../../core/dates.js';
 import type { CliContext } from '../../context.js';
 import { InputError } from '../../../errors.js';
 import { parseDotgov } from '../../../core/dotgov.js';
@@ -54,7 +55,7 @@ export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): Imp
   const db = ctx.db();
   const applied = db.transaction(() => {
     const summary = upsertDirectory(db, parsed.entries, 'dotgov');
-    const remapped = remapMemberAgencies(db);
+    const remapped = remapMemberAgencies(db, isoDateOf(ctx.now()));
     // Registry agencies this import emptied (their domains moved to an agency now told apart by state).
     dropEmptyDotgovAgencies(db);
     return { ...summary, remapped };

@@ -43,6 +43,8 @@ function registerImportMembers(noun: Command, ctx: CliContext): Command {
       .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false),
   )
     .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
+    .option('--correct-history', 'a join date that differs from the member\'s current period moves its start (lists each member and fiscal year changed); without it such dates are kept', false)
+    .option('--effective <date>', 'when changed member types take effect, for rows without an effective_on column (default: the import date)')
     .action(async (file: string, flags: ImportMembersFlags) => {
       const { importMembersOptions, runImportMembers } = await import('./members.js');
       await runImportMembers(importMembersOptions(file, flags), ctx);

@@ -19,7 +19,8 @@ import {
   type RosterEnv,
   type RosterLayout,
 } from '../../../core/roster.js';
-import { isoDateOf } from '../../../core/dates.js';
+import { isoDateOf, parseDate } from '../../../core/dates.js';
+import { fiscalYearOf } from '../../../core/fiscal-year.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-repo.js';
@@ -42,6 +43,10 @@ export interface ImportMembersOptions {
   readonly encoding?: string | undefined;
   readonly delimiter?: string | undefined;
   readonly sheet?: string | undefined;
+  /** --correct-history: a roster's different join date moves the start of the member's current period. */
+  readonly correctHistory?: boolean;
+  /** --effective: when the rows' member types take effect, for rows without an effective_on column. */
+  readonly effective?: string | undefined;
 }
 
 /** Share of active members a --sync may deactivate without --yes or a confirmation. */
@@ -127,6 +132,8 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
           const groups = new Map<string, GroupInfo>(loadGroups(db).map((g) => [g.name.toLowerCase(), { id: g.id, name: g.name, kind: g.kind }]));
           const env: RosterEnv = { rules: loadDomainRules(db), groups };
           const now = ctx.now();
+          let joinDatesKept = 0;
+          const corrected: string[] = [];
           const applier = createRosterApplier(db, {
             batchId,
             mode: opts.onDuplicate,
@@ -134,6 +141,15 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
             nowIso: now.toISOString(),
             recorder: createChangeRecorder(db, batchId),
             resolver: createAgencyResolver(db),
+            correctHistory: opts.correctHistory ?? false,
+            effective: opts.effective,
+            onJoinDateKept(email, kept, given, refused) {
+              joinDatesKept++;
+              if (refused !== null) ctx.warn(`${email}: join date ${given} not applied (${refused}); the period still starts ${kept}`);
+            },
+            onHistoryCorrected(email, from, to) {
+              corrected.push(`  ${email}: joined ${from} (FY ${fiscalYearOf(from)}) → ${to} (FY ${fiscalYearOf(to)})`);
+            },
           });
           return {
             row(fields, line) {
@@ -149,6 +165,12 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
             },
             async finish() {
               applier.flush();
+              if (joinDatesKept > 0) {
+                ctx.info(`join dates kept: ${joinDatesKept} (the file's join dates differ from the members' current periods; --correct-history moves them)`);
+              }
+              if (corrected.length > 0) {
+                ctx.info(`history corrected for ${corrected.length} ${corrected.length === 1 ? 'member' : 'members'} (--correct-history):\n${corrected.join('\n')}`);
+              }
               // Attendance imported before these people became members now counts as theirs.
               linkAttendanceToMembers(db);
               let deactivated = 0;
@@ -195,7 +217,7 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
       maxRejectRate: opts.maxRejectRate,
       rejects: opts.rejects,
       force: opts.force,
-      recorded: { on_duplicate: opts.onDuplicate, sync: opts.sync, ...(opts.dryRun ? { dry_run: true } : {}) },
+      recorded: { on_duplicate: opts.onDuplicate, sync: opts.sync, ...(opts.correctHistory ? { correct_history: true } : {}), ...(opts.effective ? { effective: opts.effective } : {}), ...(opts.dryRun ? { dry_run: true } : {}) },
     },
     membersHandler(ctx, opts),
   );
@@ -206,6 +228,8 @@ export interface RawFlags extends CommonImportFlags {
   onDuplicate: string;
   sync: boolean;
   mapping?: string;
+  correctHistory?: boolean;
+  effective?: string;
 }
 
 /** Maps flags to options; bad values are usage errors. */
@@ -234,5 +258,14 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
     encoding: f.encoding,
     delimiter: f.delimiter,
     sheet: f.sheet,
+    correctHistory: f.correctHistory ?? false,
+    effective: parseEffective(f.effective),
   };
+}
+
+function parseEffective(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const d = parseDate(v);
+  if (d === null) throw new UsageError(`--effective: "${v}" is not a real date as YYYY-MM-DD, M/D/YYYY or M/D/YY`);
+  return d;
 }

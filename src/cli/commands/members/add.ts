@@ -6,6 +6,7 @@ import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
 import { findMemberByEmail, insertMember, newMemberFrom, writeMember } from '../../../db/members-repo.js';
+import { currentPeriod, rejoin } from '../../../db/periods-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
 import type { Db } from '../../../db/open.js';
 import type { MemberFieldFlags } from './flags.js';
@@ -59,15 +60,22 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
       }
       const groups = r.working_groups ?? [];
       if (existing) {
+        // A former member comes back: a new period from the later of today and --joined-on;
+        // the earlier period and its departure stay (SPEC §10).
+        const memberType = r.member_type ?? existing.member_type;
+        const start = r.joined_on !== null && r.joined_on > today ? r.joined_on : today;
+        rejoin(db, existing.id, start, today, { agencyId: existing.agency_id, memberType }, { batchId: null });
+        const period = currentPeriod(db, existing.id);
         writeMember(
           db,
           {
             ...existing,
-            left_on: null,
+            joined_on: period?.joined_on ?? start,
+            left_on: period?.left_on ?? null,
             first_name: r.first_name ?? existing.first_name,
             last_name: r.last_name ?? existing.last_name,
             reported_agency: r.reported_agency ?? existing.reported_agency,
-            member_type: r.member_type ?? existing.member_type,
+            member_type: memberType,
             job_title: r.job_title ?? existing.job_title,
             role_track: r.role_track ?? existing.role_track,
           },

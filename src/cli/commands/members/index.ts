@@ -57,7 +57,8 @@ function registerMembersUpdate(noun: Command, ctx: CliContext): Command {
       .argument('<email>', 'the member\'s address'),
     'update',
   )
-    .option('--left-on <date>', 'mark the member as having left on this date; none clears it (reactivates)')
+    .option('--left-on <date>', 'the member leaves on this date (or moves the date of their last departure); none brings a former member back with a new period from today')
+    .option('--effective <date>', 'when a new --type takes effect (default: today); reports before that date keep the old type')
     .action(async (email: string, flags: MembersUpdateFlags) => {
       const { runMembersUpdate } = await import('./update.js');
       runMembersUpdate(ctx, email, flags);

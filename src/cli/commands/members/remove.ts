@@ -2,6 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
+import { leave } from '../../../db/periods-repo.js';
 import { normaliseEmail } from '../../../core/email.js';
 
 export interface MembersRemoveResult {
@@ -11,7 +12,7 @@ export interface MembersRemoveResult {
 }
 
 /**
- * `members remove <email>`: the member leaves today (left_on set; history and reports keep them).
+ * `members remove <email>`: the member's period ends today (history and reports keep them).
  * `--purge` deletes the member and their group history instead (for data-protection requests);
  * it asks for confirmation on a terminal and needs --yes elsewhere.
  */
@@ -36,8 +37,13 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
   }
   const now = ctx.now();
   const today = isoDateOf(now);
-  const leftOn = m.joined_on > today ? m.joined_on : today;
-  db.transaction(() => writeMember(db, { ...m, left_on: leftOn }, now.toISOString(), null)).immediate();
+  const leftOn = db
+    .transaction(() => {
+      const end = leave(db, m.id, today, { batchId: null }) ?? today;
+      writeMember(db, { ...m, left_on: end }, now.toISOString(), null);
+      return end;
+    })
+    .immediate();
   ctx.info(`${email} left on ${leftOn} (inactive; aicop members add --email ${email} brings them back)`);
   return { email, action: 'deactivated', leftOn };
 }
