@@ -117,7 +117,7 @@ describe('db commands', () => {
     expect((await t.run(['import', 'members', 'r.csv'])).code).toBe(0);
     const db = openDb(t.dbPath);
     // As a bug in a trigger would leave them: one count off, one row missing.
-    db.exec('UPDATE member_fy SET n = n + 1 WHERE joined_fy = 2023; DELETE FROM group_join;');
+    db.exec('UPDATE member_fy SET n = n + 1 WHERE start_fy = 2023; DELETE FROM group_join;');
     const drifted = dumpTables(t.dbPath);
     db.close();
     const r = await t.run(['db', 'check']);

@@ -78,7 +78,8 @@ describe('members add', () => {
     const back = await t.run(['members', 'add', '--email', 'a@nasa.gov', '--title', 'Back']);
     expect(back.code).toBe(0);
     expect(back.stderr).toBe('reactivated a@nasa.gov (they had left)\n');
-    expect(member(t, 'a@nasa.gov')).toEqual(['a@nasa.gov', 'A', null, null, 'employee', 'Back', null, '2024-01-01', null, null, null]);
+    // A new period from today; the first one (2024-01-01 to today) stays in the history.
+    expect(member(t, 'a@nasa.gov')).toEqual(['a@nasa.gov', 'A', null, null, 'employee', 'Back', null, '2026-11-23', null, null, null]);
   });
 });
 
@@ -96,7 +97,8 @@ describe('members update and remove', () => {
     expect(same.stderr).toBe('ann@nasa.gov: nothing to change\n');
     const early = await t.run(['members', 'update', 'ann@nasa.gov', '--left-on', '2023-01-01']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toContain('the leaving date 2023-01-01 would precede the join date 2024-01-01');
+    // --left-on none opened a new period today: that is the join date a departure may not precede.
+    expect(early.stderr).toContain('the leaving date 2023-01-01 would precede the join date 2026-11-23');
     expect((await t.run(['members', 'update', 'zed@nasa.gov', '--title', 'x'])).code).toBe(2);
   });
 

@@ -13,6 +13,8 @@ export interface GlobalOptions {
   readonly quiet: boolean;
   readonly color: boolean;
   readonly yes: boolean;
+  /** --strict-history: a write that would change a closed fiscal year's figures fails (exit 4). */
+  readonly strictHistory?: boolean;
   readonly wait: number;
   readonly verbose: boolean;
 }
@@ -212,4 +214,16 @@ export function currentUser(env: Readonly<Record<string, string | undefined>>): 
   } catch {
     return env.USER ?? env.LOGNAME ?? 'unknown';
   }
+}
+
+/**
+ * The clock: the real time, or "as of" AICOP_NOW (YYYY-MM-DD, taken at noon local time, or a
+ * full ISO timestamp) so that a history can be replayed on chosen dates (tests, demos). A value
+ * that is not a date is ignored.
+ */
+export function clockFromEnv(value: string | undefined): () => Date {
+  if (value === undefined || value.trim() === '') return () => new Date();
+  const v = value.trim();
+  const fixed = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T12:00:00` : v);
+  return Number.isNaN(fixed.getTime()) ? () => new Date() : () => fixed;
 }

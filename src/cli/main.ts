@@ -33,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('-y, --yes', 'never prompt; answer yes to confirmations', false)
     .addOption(new Option('--wait <seconds>', 'wait this long for another writer\'s lock, then exit 5').argParser(parseWait).default(10))
     .option('--verbose', 'show stack traces of internal errors', false)
+    .option('--strict-history', "a write that would change a closed fiscal year's figures fails (exit 4) and changes nothing", false)
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -44,7 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
   program.hook('preAction', async (_program, actionCommand) => {
-    const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean }>();
+    const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean; strictHistory: boolean }>();
     const globals: GlobalOptions = {
       ...(o.db !== undefined ? { db: o.db } : {}),
       ...(o.format !== undefined ? { format: o.format } : {}),
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
       yes: o.yes,
       wait: o.wait,
       verbose: o.verbose,
+      ...(o.strictHistory ? { strictHistory: true } : {}),
     };
     ctx.globals = globals;
     await ctx.prepare({ database: usesDatabase(actionCommand) });

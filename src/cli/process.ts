@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { CliContext, currentUser } from './context.js';
+import { CliContext, clockFromEnv, currentUser } from './context.js';
 import { InterruptedError } from '../errors.js';
 import { main } from './main.js';
 import { inquirerPrompter } from './prompter.js';
@@ -22,7 +22,7 @@ export async function runFromProcess(): Promise<number> {
     cwd: process.cwd(),
     home: os.homedir(),
     user: currentUser(process.env),
-    now: () => new Date(),
+    now: clockFromEnv(process.env.AICOP_NOW),
     prompter: inquirerPrompter(process.stdin, process.stderr),
     signal: controller.signal,
   });

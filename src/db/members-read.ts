@@ -1,3 +1,4 @@
+import { listPeriods, type Period } from './periods-repo.js';
 import type { Db } from './open.js';
 
 /** Read-only member queries for `members list|show` and `export members|listserv`. */
@@ -186,6 +187,8 @@ export interface MemberDetail {
   readonly groups: readonly MemberGroupHistory[];
   /** Import batches that created, updated or changed the member or its assignments, oldest first. */
   readonly imports: readonly MemberImportRef[];
+  /** Membership periods, oldest first (SPEC §10), with the agency name at each period's end. */
+  readonly periods: readonly (Period & { readonly agency: string | null })[];
 }
 
 /** One member by normalised email with agency, group history and the imports that touched it. */
@@ -215,5 +218,7 @@ export function getMemberDetail(db: Db, email: string, today: string): MemberDet
        ORDER BY b.id`,
     )
     .all({ id: member.id });
-  return { member, agency_source: agencySource, groups, imports };
+  const agencyName = db.prepare<[number], string>('SELECT name FROM agencies WHERE id = ?').pluck();
+  const periods = listPeriods(db, member.id).map((p) => ({ ...p, agency: p.agency_id === null ? null : (agencyName.get(p.agency_id) ?? null) }));
+  return { member, agency_source: agencySource, groups, imports, periods };
 }

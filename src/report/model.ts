@@ -127,6 +127,10 @@ export interface FyReport {
   groups?: GroupsSection;
   events?: EventsSection;
   methods?: readonly string[];
+  /** A closed year (SPEC §10): the day it was closed, whether today's data differ, and how. */
+  closed_on?: string;
+  restated?: boolean;
+  restatements?: readonly { figure: string; closed: unknown; current: unknown }[];
 }
 
 export interface Report extends FyReport {

@@ -1,4 +1,5 @@
 import { isoDateOf } from '../../../core/dates.js';
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import type { AgencyLevel } from '../../../core/agency-match.js';
@@ -28,10 +29,10 @@ export function parseAgenciesAdd(o: { domain: string; name: string; organization
 /** Adds (or re-points) a directory domain as a manual entry, then re-resolves members' agencies. */
 export function runAgenciesAdd(opts: AgenciesAddOptions, ctx: CliContext): AgenciesAddResult {
   const db = ctx.db();
-  const result = db.transaction(() => {
+  const result = db.transaction(() => withHistoryGuard(ctx, db, `agencies add ${opts.domain}`, null, () => {
     const summary = upsertDirectory(db, [opts], 'manual');
     return { ...summary, remapped: remapMemberAgencies(db, isoDateOf(ctx.now())) };
-  }).immediate();
+  })).immediate();
   const verb = result.added > 0 ? 'added' : result.updated > 0 ? 'updated' : 'unchanged';
   ctx.info(`${verb}: ${opts.domain} → ${opts.name}${opts.organization ? ` (${opts.organization})` : ''}, ${opts.level}; ${result.remapped} member${result.remapped === 1 ? '' : 's'} remapped`);
   return result;

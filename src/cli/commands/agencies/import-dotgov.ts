@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { isoDateOf } from '../../../core/dates.js';
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { InputError } from '../../../errors.js';
 import { parseDotgov } from '../../../core/dotgov.js';
@@ -53,13 +54,13 @@ export function runImportDotgov(opts: ImportDotgovOptions, ctx: CliContext): Imp
   for (const s of parsed.skipped.slice(0, MAX_WARNINGS)) ctx.warn(`${opts.file}:${s.line}: skipped: ${s.detail}`);
   if (parsed.skipped.length > MAX_WARNINGS) ctx.warn(`… and ${parsed.skipped.length - MAX_WARNINGS} more skipped rows`);
   const db = ctx.db();
-  const applied = db.transaction(() => {
+  const applied = db.transaction(() => withHistoryGuard(ctx, db, `agencies import-dotgov ${opts.file}`, null, () => {
     const summary = upsertDirectory(db, parsed.entries, 'dotgov');
     const remapped = remapMemberAgencies(db, isoDateOf(ctx.now()));
     // Registry agencies this import emptied (their domains moved to an agency now told apart by state).
     dropEmptyDotgovAgencies(db);
     return { ...summary, remapped };
-  }).immediate();
+  })).immediate();
   const result: ImportDotgovResult = { ...applied, rows: parsed.rows, skipped: parsed.skipped.length, elapsedMs: Math.round(performance.now() - started) };
   ctx.info(
     `${opts.file}: ${result.rows} rows read: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged, ` +

@@ -112,7 +112,7 @@ async function runManual(member: string, groups: readonly string[], ctx: CliCont
     const m = resolveMember(db, member, on, { active: true });
     const targets = groups.map((name) => resolveGroup(db, name, on));
     return applyManual(db, m.id, m.email, targets, [], on);
-  });
+  }, { ctx, action: 'groups assign' });
   reportChanges(ctx, changes, on);
   return { changes, applied: changes.some((c) => c.change !== 'already') };
 }
@@ -144,7 +144,7 @@ async function runInteractive(member: string | undefined, ctx: CliContext): Prom
     ctx.info(`no change for ${m.email}`);
     return { changes: [], applied: false };
   }
-  const changes = inTransaction(db, () => applyManual(db, m.id, m.email, add, remove, on));
+  const changes = inTransaction(db, () => applyManual(db, m.id, m.email, add, remove, on), { ctx, action: 'groups assign' });
   reportChanges(ctx, changes, on);
   return { changes, applied: true };
 }
@@ -201,7 +201,7 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
       const planned = plan();
       if (show(planned)) apply(planned);
       return planned;
-    });
+    }, { ctx, action: 'groups assign' });
     return p.placements.length === 0 ? { changes: [], plan: p, applied: false } : done(p);
   }
   const p = plan();
@@ -224,7 +224,7 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
       throw new UsageError('the groups or members changed while the plan was shown; nothing was changed', 'run the command again to see the new plan');
     }
     apply(p);
-  });
+  }, { ctx, action: 'groups assign' });
   return done(p);
 }
 

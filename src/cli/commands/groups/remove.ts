@@ -40,7 +40,7 @@ export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext
     const now = findGroup(db, g.name, on);
     if (!now || now.archivedOn !== null) throw new UsageError(`group '${g.name}' was removed meanwhile`, 'see the current groups with: aicop groups list');
     return archiveGroup(db, g.id, on);
-  });
+  }, { ctx, action: 'groups remove' });
   ctx.stdout.write(`${g.name}\n`);
   ctx.info(`removed ${kindLabel(g.kind)} '${g.name}' on ${on}; ended ${closed} assignment${closed === 1 ? '' : 's'} (history kept)`);
   return { name: g.name, removed: true, closedAssignments: closed };

@@ -29,7 +29,7 @@ export function runGroupsUnassign(opts: GroupsUnassignOptions, ctx: CliContext):
       (closeAssignment(db, { memberId: m.id, groupId: g.id, on }) ? removed : notIn).push(g.name);
     }
     return { email: m.email, removed, notIn };
-  });
+  }, { ctx, action: 'groups unassign' });
   for (const g of result.removed) ctx.info(`unassigned ${result.email} from '${g}' on ${on} (history kept)`);
   for (const g of result.notIn) ctx.info(`${result.email} is not in '${g}'; nothing changed`);
   return result;

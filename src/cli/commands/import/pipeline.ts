@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
+import { guardHistory } from '../../history-guard.js';
 import { InputError, UsageError } from '../../../errors.js';
 import { openCsv, type CsvFile } from '../../../csv/read.js';
 import { looksLikeXlsx } from '../../../xlsx/read.js';
@@ -243,6 +244,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
             ? { ...opts.recorded, ...(opts.force ? { force: true } : {}), format: 'xlsx', sheet: csv.delimiter.replace(/^sheet /, '') }
             : { ...opts.recorded, ...(opts.force ? { force: true } : {}), encoding: csv.encoding, delimiter: csv.delimiter },
       });
+      const history = guardHistory(ctx, db, `import ${handler.kind} ${csv.name}`, batchId);
       const storeReject = createRejectStore(db, batchId);
       const session = prepared.begin(db, batchId);
       const width = csv.header.length;
@@ -289,6 +291,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       for (const [k, v] of Object.entries(extra) as [keyof BatchCounts, number][]) counts[k] += v;
       finishBatch(db, batchId, counts, ctx.now().toISOString());
       ctx.throwIfInterrupted();
+      history.end();
 
       const result: ImportResult = {
         status: opts.dryRun ? 'dry-run' : 'applied',

@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import type { Db } from '../../../db/open.js';
 import { InputError, UsageError } from '../../../errors.js';
@@ -132,7 +133,7 @@ export async function runImportsUndo(ctx: CliContext, id: number): Promise<UndoR
     // Re-check under the write lock: another import may have landed meanwhile.
     const again = findUndoConflict(db, id);
     if (again) throw new InputError(`cannot undo batch ${id}: ${again.label} changed meanwhile; nothing was changed`);
-    return undoBatch(db, id, ctx.user, ctx.now().toISOString());
+    return withHistoryGuard(ctx, db, `imports undo ${id}`, id, () => undoBatch(db, id, ctx.user, ctx.now().toISOString()));
   });
   const r = run.immediate();
   ctx.info(

@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
@@ -53,7 +54,7 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
   const now = ctx.now();
   const today = isoDateOf(now);
   const result = db
-    .transaction((): MembersAddResult => {
+    .transaction((): MembersAddResult => withHistoryGuard(ctx, db, `members add ${r.email}`, null, (): MembersAddResult => {
       const existing = findMemberByEmail(db, r.email);
       if (existing && existing.left_on === null) {
         throw new UsageError(`${r.email} is already an active member`, `to change it run: aicop members update ${r.email} --first-name …`);
@@ -90,7 +91,7 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
       for (const g of groups) openAssignment(db, { memberId: id, groupId: g.id, on: joined, source: 'manual', batchId: null });
       linkAttendanceToMembers(db);
       return { id, email: r.email, status: 'added' };
-    })
+    }))
     .immediate();
   ctx.stdout.write(`${result.email}\n`);
   ctx.info(result.status === 'added' ? `added ${result.email}` : `reactivated ${result.email} (they had left)`);

@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
@@ -27,7 +28,7 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
       const ok = await ctx.prompter.confirm({ message: `delete ${email} and their group history for good?`, default: false });
       if (!ok) throw new UsageError('cancelled; nothing was changed');
     }
-    db.transaction(() => deleteMember(db, m.id)).immediate();
+    db.transaction(() => withHistoryGuard(ctx, db, `members remove --purge (a member)`, null, () => deleteMember(db, m.id))).immediate();
     ctx.info(`purged ${email}`);
     return { email, action: 'purged', leftOn: null };
   }
@@ -38,11 +39,11 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
   const now = ctx.now();
   const today = isoDateOf(now);
   const leftOn = db
-    .transaction(() => {
+    .transaction(() => withHistoryGuard(ctx, db, `members remove ${email}`, null, () => {
       const end = leave(db, m.id, today, { batchId: null }) ?? today;
       writeMember(db, { ...m, left_on: end }, now.toISOString(), null);
       return end;
-    })
+    }))
     .immediate();
   ctx.info(`${email} left on ${leftOn} (inactive; aicop members add --email ${email} brings them back)`);
   return { email, action: 'deactivated', leftOn };

@@ -33,6 +33,13 @@ function renderMemberDetail(d: MemberDetail): string {
   ];
   const width = Math.max(...fields.map(([k]) => k.length)) + 1;
   const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
+  lines.push('', 'membership periods:');
+  if (d.periods.length === 0) lines.push('  none');
+  for (const p of d.periods) {
+    const counted = p.end_on !== null && p.end_on === p.start_on ? '  (ended before it began: counts no day)' : '';
+    const changes = p.changes > 0 ? `, ${p.changes} ${p.changes === 1 ? 'change' : 'changes'} of agency or type` : '';
+    lines.push(`  period ${p.period}  ${p.start_on} – ${p.end_on ?? '(open)'}  ${p.member_type}${p.agency !== null ? `, ${p.agency}` : ''}${changes}${counted}`);
+  }
   lines.push('', 'group history:');
   if (d.groups.length === 0) lines.push('  none');
   for (const g of d.groups) {
@@ -55,7 +62,7 @@ export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): Membe
     throw new UsageError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
   }
   if (format === 'json') {
-    const json = { ...memberJson(detail.member), groups: detail.groups, imports: detail.imports };
+    const json = { ...memberJson(detail.member), periods: detail.periods, groups: detail.groups, imports: detail.imports };
     emit(ctx, `${JSON.stringify(json, null, 2)}\n`);
   } else {
     emit(ctx, renderMemberDetail(detail));

@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { isoDateOf, parseDate } from '../../../core/dates.js';
@@ -42,7 +43,7 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
   }
   const today = isoDateOf(ctx.now());
   const result = db
-    .transaction((): MembersUpdateResult => {
+    .transaction((): MembersUpdateResult => withHistoryGuard(ctx, db, `members update ${email}`, null, (): MembersUpdateResult => {
       const m = findMemberByEmail(db, email);
       if (!m) throw new UsageError(`${email} is not a member`, `to add them run: aicop members add --email ${email}`);
       const next: MemberRow = { ...m };
@@ -55,11 +56,6 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
       set('job_title', r.job_title);
       set('role_track', r.role_track);
       const src = { batchId: null };
-      // Member type is a dated fact: it changes from --effective (default today), SPEC §10.
-      if (r.member_type !== null && r.member_type !== m.member_type) {
-        changeFacts(db, m.id, effective ?? today, { memberType: r.member_type }, src);
-        next.member_type = r.member_type;
-      }
       // An explicit --joined-on corrects the start of the current period (an edit by hand).
       if (r.joined_on !== null && r.joined_on !== m.joined_on) {
         const moved = correctPeriodStart(db, m.id, r.joined_on, src);
@@ -67,13 +63,19 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
       }
       if (leftOn === null && m.left_on !== null) {
         // Coming back opens a new period today; the earlier one and its departure stay.
-        rejoin(db, m.id, today, today, { agencyId: m.agency_id, memberType: next.member_type }, src);
+        rejoin(db, m.id, today, today, { agencyId: m.agency_id, memberType: r.member_type ?? m.member_type }, src);
       } else if (leftOn !== null && leftOn !== undefined && leftOn !== m.left_on) {
         if (leftOn < (r.joined_on ?? m.joined_on)) {
           throw new UsageError(`the leaving date ${leftOn} would precede the join date ${r.joined_on ?? m.joined_on}`);
         }
         const refused = m.left_on === null ? (leave(db, m.id, leftOn, src) === null ? 'no open period' : undefined) : correctPeriodEnd(db, m.id, leftOn, src);
         if (refused !== undefined) throw new UsageError(`cannot set ${email}'s leaving date to ${leftOn}: ${refused}`);
+      }
+      // Member type is a dated fact: it changes from --effective (default today), SPEC §10;
+      // after the period changes above, so a departure dated before it is not split by it.
+      if (r.member_type !== null && r.member_type !== m.member_type) {
+        changeFacts(db, m.id, effective ?? today, { memberType: r.member_type }, src);
+        next.member_type = r.member_type;
       }
       const period = currentPeriod(db, m.id);
       if (period) {
@@ -83,7 +85,7 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
       const changed = (Object.keys(m) as (keyof MemberRow)[]).filter((k) => m[k] !== next[k]);
       if (changed.length > 0) writeMember(db, next, ctx.now().toISOString(), null);
       return { email, changed };
-    })
+    }))
     .immediate();
   ctx.info(result.changed.length === 0 ? `${email}: nothing to change` : `${email}: updated ${result.changed.join(', ')}`);
   return result;

@@ -8,6 +8,7 @@ export interface RawReportFlags {
   fy?: string;
   compare?: boolean;
   by?: string;
+  recompute?: boolean;
 }
 
 /** Parses an --fy value (2023, FY2023, current, previous); a bad one is a usage error (exit 2). */
@@ -31,5 +32,5 @@ export function parseReportFlags(kind: ReportKind, flags: RawReportFlags, now: D
     if (flags.by !== 'agency' && flags.by !== 'organization') throw new UsageError(`--by ${JSON.stringify(flags.by)} is not a grouping`, 'use --by agency or --by organization');
     by = flags.by;
   }
-  return { kind, fy, compare: flags.compare === true, by };
+  return { kind, fy, compare: flags.compare === true, by, recompute: flags.recompute === true };
 }

@@ -21,7 +21,8 @@ function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
     .command(kind)
     .description(DESCRIPTIONS[kind])
     .option('--fy <year>', 'fiscal year: 2023, FY2023, current or previous (FY N = 1 Oct N-1 to 30 Sep N)')
-    .option('--compare', 'add the previous fiscal year');
+    .option('--compare', 'add the previous fiscal year')
+    .option('--recompute', "for a closed fiscal year, show today's data instead of the figures as closed");
   if (kind === 'agencies' || kind === 'annual') cmd.addOption(new Option('--by <grouping>', 'agency or organization').choices(['agency', 'organization']));
   cmd.addHelpText('after', `\nFormats: ${formatsOf(kind).join(', ')} (--format; default table on a terminal, ${pipedDefaultOf(kind)} when piped or written with -o unless the -o extension names one).`);
   cmd.action(async (flags: RawReportFlags) => {
@@ -38,8 +39,44 @@ function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
   withExamples(cmd, ...examples[kind]);
 }
 
+/** report close / diff / reopen: closed fiscal years (SPEC §10). */
+function registerHistoryVerbs(noun: Command, ctx: CliContext): void {
+  const close = noun
+    .command('close')
+    .description("close a fiscal year once it has ended: store its annual figures (who, when, a fingerprint); later reports of that year show them")
+    .option('--fy <year>', 'the fiscal year to close: 2023, FY2023 or previous');
+  close.action(async (flags: { fy?: string }) => {
+    const { runReportClose } = await import('./history.js');
+    runReportClose(ctx, flags);
+  });
+  withExamples(close, 'aicop report close --fy 2023', 'aicop report close --fy previous');
+
+  const diff = noun
+    .command('diff')
+    .description("list each figure of a closed fiscal year that today's data changed, with the imports and edits that changed it")
+    .option('--fy <year>', 'the closed fiscal year');
+  diff.action(async (flags: { fy?: string }) => {
+    const { runReportDiff } = await import('./history.js');
+    runReportDiff(ctx, flags);
+  });
+  withExamples(diff, 'aicop report diff --fy 2023', 'aicop report diff --fy 2023 --format json');
+  diff.addHelpText('after', '\nFormats: table, csv, json (--format; default table on a terminal, csv when piped).');
+
+  const reopen = noun
+    .command('reopen')
+    .description('reopen a closed fiscal year (recorded with who, when and why); reports then show today\'s data until it is closed again')
+    .option('--fy <year>', 'the closed fiscal year')
+    .option('--reason <text>', 'why the year is reopened (required)');
+  reopen.action(async (flags: { fy?: string; reason?: string }) => {
+    const { runReportReopen } = await import('./history.js');
+    runReportReopen(ctx, flags);
+  });
+  withExamples(reopen, 'aicop report reopen --fy 2023 --reason "late attendance data from the training series"');
+}
+
 export function registerReport(program: Command, ctx: CliContext): Command {
   const noun = program.command('report').description('fiscal-year reports: membership, agencies, groups, events, annual');
   for (const kind of ['membership', 'agencies', 'groups', 'events', 'annual'] as const) registerVerb(noun, ctx, kind);
+  registerHistoryVerbs(noun, ctx);
   return noun;
 }

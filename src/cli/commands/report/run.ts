@@ -2,6 +2,7 @@ import type { CliContext } from '../../context.js';
 import { checkBinaryTarget, emit, resolveFormat, type Format } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { produceReport } from '../../../report/load.js';
+import { applyClosures } from '../../../report/closing.js';
 import { SECTIONS_OF, type AgencyGrouping, type Report, type ReportKind } from '../../../report/model.js';
 import { renderCsv } from '../../../report/render-csv.js';
 import { renderJson } from '../../../report/render-json.js';
@@ -14,6 +15,8 @@ export interface ReportOptions {
   readonly fy: number;
   readonly compare: boolean;
   readonly by: AgencyGrouping;
+  /** A closed year: today's data instead of the closed figures. */
+  readonly recompute?: boolean;
 }
 
 export interface ReportResult {
@@ -29,7 +32,21 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
   checkBinaryTarget(ctx, format);
   // formatsOf() offers csv only for the one-section reports.
   const sections = SECTIONS_OF[opts.kind];
-  const report = produceReport(ctx.readDb(), { fy: opts.fy, sections, compare: opts.compare, by: opts.by });
+  const db = ctx.readDb();
+  const report = db.transaction(() =>
+    applyClosures(db, produceReport(db, { fy: opts.fy, sections, compare: opts.compare, by: opts.by }), sections, opts.by, opts.recompute === true),
+  )();
+  for (const y of [report, ...(report.previous ? [report.previous] : [])]) {
+    if (y.closed_on === undefined) continue;
+    const shown = opts.recompute === true ? "today's data" : 'the figures as closed';
+    ctx.info(`FY ${y.fiscal_year} was closed on ${y.closed_on}: showing ${shown}`);
+    if (y.restated) {
+      const n = y.restatements?.length ?? 0;
+      ctx.warn(
+        `FY ${y.fiscal_year}: today's data differ from the figures closed on ${y.closed_on} in ${n} ${n === 1 ? 'figure' : 'figures'} (see: aicop report diff --fy ${y.fiscal_year}${opts.recompute === true ? '' : '; --recompute shows today\'s data'})`,
+      );
+    }
+  }
   let text: string;
   switch (format) {
     case 'json':

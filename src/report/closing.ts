@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/open.js';
+import { currentClosure } from '../db/closures-repo.js';
+import { loadReportData } from './load.js';
+import { buildFyReport, type AgenciesSection, type FyReport, type Report, type Section } from './model.js';
+
+const ALL: readonly Section[] = ['membership', 'agencies', 'groups', 'events'];
+
+/** Everything `report close` stores for a fiscal year: the annual figures, both agency groupings. */
+export interface ClosedFigures {
+  readonly annual: FyReport;
+  readonly agencies_by_organization: AgenciesSection;
+}
+
+/** One figure that differs between the closed figures and today's data. */
+export interface FigureChange {
+  readonly figure: string;
+  readonly closed: unknown;
+  readonly current: unknown;
+}
+
+/** Today's figures for a fiscal year, in the shape `report close` stores. */
+export function computeFigures(db: Db, fy: number): ClosedFigures {
+  const data = loadReportData(db, fy, ALL);
+  const { methods: _methods, ...annual } = buildFyReport(data, ALL, 'agency');
+  const byOrg = buildFyReport(data, ['agencies'], 'organization').agencies;
+  if (!byOrg) throw new Error('agencies section missing');
+  return { annual, agencies_by_organization: byOrg };
+}
+
+/** A stable fingerprint of the figures (sha256 of their canonical JSON). */
+export function fingerprintOf(f: ClosedFigures): string {
+  return createHash('sha256').update(canonical(f)).digest('hex');
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Every figure as "path → value": rows of tables are keyed by their name (agency, group, event
+ * id) rather than position, so a figure is named the way an analyst would look for it.
+ */
+export function flattenFigures(f: ClosedFigures): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (prefix: string, v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach((row, i) => {
+        const r = row as Record<string, unknown>;
+        const key = r.id ?? r.agency ?? r.organization ?? r.group ?? String(i);
+        walk(`${prefix}[${String(key)}]`, row);
+      });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(prefix === '' ? k : `${prefix}.${k}`, x);
+    } else {
+      out.set(prefix, v);
+    }
+  };
+  walk('', { ...f.annual, agencies_by_organization: f.agencies_by_organization });
+  return out;
+}
+
+/** The figures that differ (present on one side only counts as a change from/to null). */
+export function diffFigures(closed: ClosedFigures, current: ClosedFigures): FigureChange[] {
+  const a = flattenFigures(closed);
+  const b = flattenFigures(current);
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  const changes: FigureChange[] = [];
+  for (const k of keys) {
+    const x = a.has(k) ? a.get(k) : null;
+    const y = b.has(k) ? b.get(k) : null;
+    if (JSON.stringify(x) !== JSON.stringify(y)) changes.push({ figure: k, closed: x, current: y });
+  }
+  return changes;
+}
+
+/** The closed figures of the sections a report shows, in its agency grouping. */
+export function closedReportOf(f: ClosedFigures, sections: readonly Section[], by: 'agency' | 'organization', methods: readonly string[] | undefined): FyReport {
+  const r: FyReport = { fiscal_year: f.annual.fiscal_year, period: f.annual.period };
+  if (sections.includes('membership') && f.annual.membership) r.membership = f.annual.membership;
+  if (sections.includes('agencies')) r.agencies = by === 'organization' ? f.agencies_by_organization : f.annual.agencies;
+  if (sections.includes('groups') && f.annual.groups) r.groups = f.annual.groups;
+  if (sections.includes('events') && f.annual.events) r.events = f.annual.events;
+  if (methods) r.methods = methods;
+  return r;
+}
+
+/**
+ * A report of a closed year shows the closed figures (or, with `recompute`, today's) and says
+ * when the year was closed and whether today's data differ (`restated`, with each changed
+ * figure). Years that are not closed are returned as built.
+ */
+export function applyClosures(db: Db, report: Report, sections: readonly Section[], by: 'agency' | 'organization', recompute: boolean): Report {
+  const one = (built: FyReport): FyReport => {
+    const c = currentClosure(db, built.fiscal_year);
+    if (!c) return built;
+    const closed = JSON.parse(c.figures) as ClosedFigures;
+    const changes = diffFigures(closed, computeFigures(db, built.fiscal_year));
+    const base = recompute ? built : closedReportOf(closed, sections, by, built.methods);
+    return { ...base, closed_on: c.closed_at.slice(0, 10), restated: changes.length > 0, ...(changes.length > 0 ? { restatements: changes } : {}) };
+  };
+  const current = one(report);
+  if (!report.previous) return current;
+  const { methods: _m, ...prev } = one({ ...report.previous, methods: [] });
+  return { ...current, previous: prev };
+}
