@@ -116,10 +116,16 @@ function build<R>(spec: TableSpec<R>, r: Report): DataTable {
   return { id: spec.id, title: spec.title, columns, rows: ordered };
 }
 
-const FLOW: readonly Col<Flow & { growth_pct?: number | null }, number | null>[] = [
+type FlowRow = Flow & { growth_pct?: number | null; moved_in?: number; moved_out?: number };
+
+const FLOW: readonly Col<FlowRow, number | null>[] = [
   { key: 'at_start', label: 'Members at start', type: 'integer', value: (f) => f.at_start },
   { key: 'joined', label: 'Joined', type: 'integer', value: (f) => f.joined },
+  { key: 'rejoined', label: 'Rejoined', type: 'integer', value: (f) => f.rejoined },
   { key: 'left', label: 'Left', type: 'integer', value: (f) => f.left },
+  // Breakdown rows only: type or level changed during the year (0 in the total, where they cancel out).
+  { key: 'moved_in', label: 'Moved in', type: 'integer', value: (f) => f.moved_in ?? 0 },
+  { key: 'moved_out', label: 'Moved out', type: 'integer', value: (f) => f.moved_out ?? 0 },
   { key: 'at_end', label: 'Members at end', type: 'integer', value: (f) => f.at_end },
   { key: 'growth_pct', label: 'Growth', type: 'percent', value: (f) => f.growth_pct ?? null },
 ];
@@ -127,10 +133,10 @@ const FLOW: readonly Col<Flow & { growth_pct?: number | null }, number | null>[]
 interface Segment {
   readonly segment: string;
   readonly value: string;
-  readonly flow: Flow & { growth_pct?: number | null };
+  readonly flow: FlowRow;
 }
 
-const ZERO: Flow = { at_start: 0, joined: 0, left: 0, at_end: 0 };
+const ZERO: FlowRow = { at_start: 0, joined: 0, rejoined: 0, left: 0, moved_in: 0, moved_out: 0, at_end: 0 };
 
 const membershipSpec: TableSpec<Segment> = {
   id: 'membership',
