@@ -162,6 +162,9 @@ describe('aicop members show', () => {
         'created:         2026-11-01T00:00:00Z',
         'updated:         2026-11-02T00:00:00Z',
         '',
+        'membership periods:',
+        '  period 1  2024-01-15 – (open)  employee, Alpha Test Agency',
+        '',
         'group history:',
         '  current  Event Planning (working group), since 2024-01-15, import',
         '  current  Generative AI (practice area), since 2024-01-15, import',
@@ -190,8 +193,9 @@ describe('aicop members show', () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(j)).toEqual([
       'email', 'first_name', 'last_name', 'member_type', 'job_title', 'role_track', 'reported_agency', 'domain', 'agency', 'organization', 'level',
-      'working_groups', 'practice_areas', 'joined_on', 'left_on', 'status', 'created_at', 'updated_at', 'groups', 'imports',
+      'working_groups', 'practice_areas', 'joined_on', 'left_on', 'status', 'created_at', 'updated_at', 'periods', 'groups', 'imports',
     ]);
+    expect(j.periods).toEqual([{ period: 1, start_on: '2024-01-15', end_on: null, agency_id: t.ids.alpha, member_type: 'employee', changes: 0, agency: 'Alpha Test Agency' }]);
     expect(j.groups).toEqual([
       { group: 'Event Planning', kind: 'working_group', assigned_on: '2024-01-15', removed_on: null, source: 'import' },
       { group: 'Generative AI', kind: 'practice_area', assigned_on: '2024-01-15', removed_on: null, source: 'import' },

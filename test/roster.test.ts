@@ -90,6 +90,7 @@ describe('validateRosterRow', () => {
       working_groups: [groups.get('event planning'), groups.get('generative ai')],
       practice_areas: null,
       joined_on: '2022-03-04',
+      effective_on: null,
     });
   });
   it('makes .ctr on .mil a contractor by default', () => {

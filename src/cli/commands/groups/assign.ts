@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
@@ -108,11 +109,11 @@ function reportChanges(ctx: CliContext, changes: readonly AssignChange[], on: st
 async function runManual(member: string, groups: readonly string[], ctx: CliContext): Promise<GroupsAssignResult> {
   const db = ctx.db();
   const on = today(ctx);
-  const changes = inTransaction(db, () => {
+  const changes = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
     const m = resolveMember(db, member, on, { active: true });
     const targets = groups.map((name) => resolveGroup(db, name, on));
     return applyManual(db, m.id, m.email, targets, [], on);
-  }, { ctx, action: 'groups assign' });
+  }));
   reportChanges(ctx, changes, on);
   return { changes, applied: changes.some((c) => c.change !== 'already') };
 }
@@ -144,7 +145,7 @@ async function runInteractive(member: string | undefined, ctx: CliContext): Prom
     ctx.info(`no change for ${m.email}`);
     return { changes: [], applied: false };
   }
-  const changes = inTransaction(db, () => applyManual(db, m.id, m.email, add, remove, on), { ctx, action: 'groups assign' });
+  const changes = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => applyManual(db, m.id, m.email, add, remove, on)));
   reportChanges(ctx, changes, on);
   return { changes, applied: true };
 }
@@ -197,11 +198,11 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
 
   if (ctx.globals.yes && !dryRun) {
     // Nothing to wait for: plan, print and apply under one write lock, so what is printed is what is applied.
-    const p = inTransaction(db, () => {
+    const p = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
       const planned = plan();
       if (show(planned)) apply(planned);
       return planned;
-    }, { ctx, action: 'groups assign' });
+    }));
     return p.placements.length === 0 ? { changes: [], plan: p, applied: false } : done(p);
   }
   const p = plan();
@@ -218,13 +219,13 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
     ctx.info('cancelled; nothing was changed');
     return { changes: [], plan: p, applied: false };
   }
-  inTransaction(db, () => {
+  inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
     // Another command may have written while the prompt was open: apply only the plan that was shown.
     if (!samePlan(p, plan())) {
       throw new UsageError('the groups or members changed while the plan was shown; nothing was changed', 'run the command again to see the new plan');
     }
     apply(p);
-  }, { ctx, action: 'groups assign' });
+  }));
   return done(p);
 }
 

@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { archiveGroup, findGroup } from '../../../db/groups-repo.js';
@@ -35,12 +36,12 @@ export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext
       return { name: g.name, removed: false, closedAssignments: 0 };
     }
   }
-  const closed = inTransaction(db, () => {
+  const closed = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups remove', null, () => {
     // Re-read under the write lock: another command may have removed it meanwhile.
     const now = findGroup(db, g.name, on);
     if (!now || now.archivedOn !== null) throw new UsageError(`group '${g.name}' was removed meanwhile`, 'see the current groups with: aicop groups list');
     return archiveGroup(db, g.id, on);
-  }, { ctx, action: 'groups remove' });
+  }));
   ctx.stdout.write(`${g.name}\n`);
   ctx.info(`removed ${kindLabel(g.kind)} '${g.name}' on ${on}; ended ${closed} assignment${closed === 1 ? '' : 's'} (history kept)`);
   return { name: g.name, removed: true, closedAssignments: closed };

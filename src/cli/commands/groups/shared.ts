@@ -1,4 +1,3 @@
-import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { renderTable } from '../../output.js';
@@ -58,12 +57,9 @@ export function resolveMember(db: Db, email: string, today: string, opts: { acti
   return m;
 }
 
-/**
- * Runs fn in one IMMEDIATE transaction: the write lock is taken before anything is read. With
- * `history`, a change to a closed fiscal year's figures is logged and warned about (SPEC §10).
- */
-export function inTransaction<T>(db: Db, fn: () => T, history?: { readonly ctx: CliContext; readonly action: string }): T {
-  return db.transaction(() => (history ? withHistoryGuard(history.ctx, db, history.action, null, fn) : fn())).immediate();
+/** Runs fn in one IMMEDIATE transaction: the write lock is taken before anything is read. */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
 }
 
 export interface ListColumn<R> {

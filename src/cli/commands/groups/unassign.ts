@@ -1,3 +1,4 @@
+import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { closeAssignment } from '../../../db/groups-repo.js';
 import { inTransaction, resolveGroup, resolveMember, today } from './shared.js';
@@ -19,7 +20,7 @@ export interface GroupsUnassignResult {
 export function runGroupsUnassign(opts: GroupsUnassignOptions, ctx: CliContext): GroupsUnassignResult {
   const db = ctx.db();
   const on = today(ctx);
-  const result = inTransaction(db, () => {
+  const result = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups unassign', null, () => {
     // Inactive members may still be unassigned: that tidies up after a departure.
     const m = resolveMember(db, opts.member, on, { active: false });
     const removed: string[] = [];
@@ -29,7 +30,7 @@ export function runGroupsUnassign(opts: GroupsUnassignOptions, ctx: CliContext):
       (closeAssignment(db, { memberId: m.id, groupId: g.id, on }) ? removed : notIn).push(g.name);
     }
     return { email: m.email, removed, notIn };
-  }, { ctx, action: 'groups unassign' });
+  }));
   for (const g of result.removed) ctx.info(`unassigned ${result.email} from '${g}' on ${on} (history kept)`);
   for (const g of result.notIn) ctx.info(`${result.email} is not in '${g}'; nothing changed`);
   return result;

@@ -54,7 +54,7 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
   const now = ctx.now();
   const today = isoDateOf(now);
   const result = db
-    .transaction((): MembersAddResult => withHistoryGuard(ctx, db, `members add ${r.email}`, null, (): MembersAddResult => {
+    .transaction((): MembersAddResult => withHistoryGuard(ctx, db, 'members add', null, (): MembersAddResult => {
       const existing = findMemberByEmail(db, r.email);
       if (existing && existing.left_on === null) {
         throw new UsageError(`${r.email} is already an active member`, `to change it run: aicop members update ${r.email} --first-name …`);

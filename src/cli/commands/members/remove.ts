@@ -28,7 +28,7 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
       const ok = await ctx.prompter.confirm({ message: `delete ${email} and their group history for good?`, default: false });
       if (!ok) throw new UsageError('cancelled; nothing was changed');
     }
-    db.transaction(() => withHistoryGuard(ctx, db, `members remove --purge (a member)`, null, () => deleteMember(db, m.id))).immediate();
+    db.transaction(() => withHistoryGuard(ctx, db, 'members remove --purge', null, () => deleteMember(db, m.id))).immediate();
     ctx.info(`purged ${email}`);
     return { email, action: 'purged', leftOn: null };
   }
@@ -39,7 +39,7 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
   const now = ctx.now();
   const today = isoDateOf(now);
   const leftOn = db
-    .transaction(() => withHistoryGuard(ctx, db, `members remove ${email}`, null, () => {
+    .transaction(() => withHistoryGuard(ctx, db, 'members remove', null, () => {
       const end = leave(db, m.id, today, { batchId: null }) ?? today;
       writeMember(db, { ...m, left_on: end }, now.toISOString(), null);
       return end;

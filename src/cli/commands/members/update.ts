@@ -43,7 +43,7 @@ export function runMembersUpdate(ctx: CliContext, rawEmail: string, flags: Membe
   }
   const today = isoDateOf(ctx.now());
   const result = db
-    .transaction((): MembersUpdateResult => withHistoryGuard(ctx, db, `members update ${email}`, null, (): MembersUpdateResult => {
+    .transaction((): MembersUpdateResult => withHistoryGuard(ctx, db, 'members update', null, (): MembersUpdateResult => {
       const m = findMemberByEmail(db, email);
       if (!m) throw new UsageError(`${email} is not a member`, `to add them run: aicop members add --email ${email}`);
       const next: MemberRow = { ...m };
