@@ -6,7 +6,7 @@
 //
 // A second baseline, the schema floor: the sqlite3 shell writing the rows aicop's import ended
 // with (its members and assignments, exported to CSV) into a fresh aicop database by
-// INSERT … SELECT, then filling the report rollups with migration 009's own SELECTs, all in one
+// INSERT … SELECT (with their first membership periods), then filling the report rollups with their definitions' own SELECTs (ROLLUP_CONTENTS), all in one
 // transaction. It validates nothing and looks nothing up: it is what SQLite itself needs to
 // store this result in this schema (indexes, CHECKs, rollups, WAL), so the ratio against it
 // tells what aicop's own code adds on top.
@@ -29,7 +29,7 @@ async function prepareFloor(db, work) {
   };
   dump(`SELECT ${MEMBER_COLUMNS} FROM members ORDER BY id`, 'floor-members.csv');
   dump(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id`, 'floor-assignments.csv');
-  const { ROLLUP_CONTENTS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'db', 'migrations', '009-report-rollups.js')).href);
+  const { ROLLUP_CONTENTS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'db', 'rollups.js')).href);
   const anyCols = (cols) => cols.split(', ').map((c) => `${c} ANY`).join(', ');
   const nulls = (cols) => cols.split(', ').map((c) => `nullif(${c}, '')`).join(', ');
   const script = [
@@ -41,12 +41,14 @@ async function prepareFloor(db, work) {
     '.import --csv --schema temp floor-members.csv m',
     '.import --csv --schema temp floor-assignments.csv a',
     'BEGIN IMMEDIATE;',
-    // As the import does (migration 011): the INSERT triggers stand aside, the rollups are filled below.
-    "INSERT INTO meta (key, value) VALUES ('bulk:members', '1'), ('bulk:assignments', '1');",
+    // As the import does (migrations 011, 013): the INSERT triggers stand aside, the rollups are filled below.
+    "INSERT INTO meta (key, value) VALUES ('bulk:spans', '1'), ('bulk:assignments', '1');",
     `INSERT INTO members (${MEMBER_COLUMNS}) SELECT ${nulls(MEMBER_COLUMNS)} FROM temp.m ORDER BY rowid;`,
+    // Each new member's first membership period (migration 013).
+    "INSERT INTO member_spans (member_id, period, start_on, starts, agency_id, member_type, batch_id) SELECT id, 1, joined_on, 'join', agency_id, member_type, created_batch FROM members ORDER BY id;",
     `INSERT INTO assignments (${ASSIGNMENT_COLUMNS}) SELECT ${nulls(ASSIGNMENT_COLUMNS)} FROM temp.a ORDER BY rowid;`,
     ...['member_fy', 'group_fy', 'group_join'].map((t) => `INSERT INTO ${t} ${ROLLUP_CONTENTS[t]};`),
-    "DELETE FROM meta WHERE key IN ('bulk:members', 'bulk:assignments');",
+    "DELETE FROM meta WHERE key IN ('bulk:spans', 'bulk:assignments');",
     'COMMIT;',
   ];
   const file = path.join(work, 'floor.sql');
