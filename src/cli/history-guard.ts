@@ -1,5 +1,5 @@
 import type { CliContext } from './context.js';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import type { Db } from '../db/open.js';
 import { closedYears, logRestatement } from '../db/closures-repo.js';
 import { computeFigures, diffFigures, type ClosedFigures } from '../report/closing.js';

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv } from '../../../csv/write.js';
 import { isoDateOf } from '../../../core/dates.js';
