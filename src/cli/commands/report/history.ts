@@ -62,7 +62,7 @@ const show = (v: unknown): string => (v === null || v === undefined ? '' : typeo
 export function runReportDiff(ctx: CliContext, flags: { fy?: string }): DiffResult {
   const fy = fyOf(ctx, 'diff', flags.fy);
   const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
-  const db = ctx.db();
+  const db = ctx.readDb();
   const result = db.transaction((): DiffResult => {
     const c = currentClosure(db, fy);
     if (!c) throw new UsageError(`FY ${fy} is not closed, so there is nothing to compare`, `close it once it has ended: aicop report close --fy ${fy}`);
