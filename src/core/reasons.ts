@@ -11,6 +11,7 @@ export const REJECT_REASONS = [
   'bad_value',
   'ragged_row',
   'unknown_event',
+  'bad_quoting',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

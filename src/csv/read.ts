@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError } from '../errors.js';
 import { createDecoder, detectBom, encodingExists, Utf8Validator } from './encoding.js';
-import { CsvParser, CsvSyntaxError, type CsvRecord } from './parse.js';
-import { sniffDelimiter } from './sniff.js';
+import { RecordReader, CsvSyntaxError, type CsvRecord } from './records.js';
+import { DELIMITERS, sniffDelimiter } from './sniff.js';
 
-export type { CsvRecord } from './parse.js';
+export type { CsvRecord } from './records.js';
 
 /**
  * CSV input for every importer (members, events, attendance).
@@ -36,7 +36,10 @@ export interface CsvFile {
   readonly encoding: string;
   readonly delimiter: string;
   readonly header: readonly string[];
+  /** The physical line of the header row (after a report's preamble, or --header-line). */
   readonly headerLine: number;
+  /** The input started with a byte order mark (the rejects file then gets one too). */
+  readonly bom: boolean;
   /** Number of line feeds in the file: a cheap upper bound of the row count, for progress. */
   readonly estimatedRows: number;
   records(): AsyncGenerator<CsvRecord[]>;
@@ -53,6 +56,13 @@ export interface CsvInput {
 export interface OpenCsvOptions {
   readonly encoding?: string | undefined;
   readonly delimiter?: string | undefined;
+  /** The physical line of the header row (`--header-line N`): lines before it are skipped. */
+  readonly headerLine?: number | undefined;
+  /**
+   * When given, the header is the first line within the first 50 that has a column this
+   * predicate accepts (an email column): attendee reports put lines about the meeting first.
+   */
+  readonly isHeader?: ((cells: readonly string[]) => boolean) | undefined;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -168,47 +178,73 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
     const utf16 = encoding.toLowerCase().replace(/[^a-z0-9]/g, '').startsWith('utf16');
     const binary = utf16 ? undefined : binaryKind(head.subarray(skip));
     if (binary) throw new InputError(`${name}: not a CSV file (it looks like ${binary})`, 'export the roster as CSV (comma, semicolon or tab separated text) and import that');
-    const headDecoder = createDecoder(encoding);
-    const headText = headDecoder.write(head.subarray(skip));
-    const delimiter = delimiterOverride ?? sniffDelimiter(headText);
-    const headerOut: CsvRecord[] = [];
-    const headParser = new CsvParser(delimiter);
+    const utf8Input = encoding.toLowerCase().replace(/[^a-z0-9]/g, '') === 'utf8';
+    const headText = createDecoder(encoding).write(head.subarray(skip));
+    const found = opts.headerLine === undefined && opts.isHeader ? findHeaderLine(headText, opts.isHeader) : undefined;
+    const wantLine = opts.headerLine ?? found?.line;
+    const delimiter = delimiterOverride ?? found?.delimiter ?? sniffDelimiter(wantLine === undefined ? headText : textFromLine(headText, wantLine));
+    const syntaxError = (err: CsvSyntaxError): InputError =>
+      new InputError(`${name}:${err.line}: ${err.message}`, 'close the quote, or save the file again from the spreadsheet');
+    let headRecords: CsvRecord[];
     try {
-      headParser.push(headText, headerOut);
-      if (headerOut.length === 0 && bytes <= HEAD_BYTES) headParser.end(headerOut);
+      const headReader = new RecordReader(delimiter);
+      headRecords = headReader.push(Buffer.from(headText, 'utf8'));
+      if (bytes <= HEAD_BYTES) headRecords.push(...headReader.end());
     } catch (err) {
-      if (err instanceof CsvSyntaxError) throw new InputError(`${name}:${err.line}: ${err.message}`, 'close the quote, or save the file again from the spreadsheet');
+      if (err instanceof CsvSyntaxError) throw syntaxError(err);
       throw err;
     }
-    const first = headerOut[0];
+    const first =
+      wantLine === undefined ? headRecords.find((r) => !r.badQuoting && r.fields.some((f) => f.trim() !== '')) : headRecords.find((r) => r.line >= wantLine && !r.badQuoting);
+    if (opts.headerLine !== undefined && first?.line !== opts.headerLine) {
+      throw new InputError(`${name}: --header-line ${opts.headerLine}: no record starts on that line${first ? ` (the next one starts on line ${first.line})` : ''}`, 'give the line number of the column names, as a text editor shows it');
+    }
     if (!first || first.fields.every((f) => f.trim() === '')) {
       throw new InputError(`${name}: no header row (the file is empty)`, 'the first line must name the columns, e.g. email,first name,last name');
     }
     const header = first.fields.map((f) => f.trim());
     const headerLine = first.line;
+    // An attendee report's header comes after lines about the meeting; its rows end at the first
+    // blank line (Teams puts an "In-Meeting Activities" section after the participants).
+    const sectioned = headerLine > 1;
     const readRecords = async function* (): AsyncGenerator<CsvRecord[]> {
-      const parser = new CsvParser(delimiter);
-      const decoder = createDecoder(encoding);
-      let headerSeen = false;
-      const take = (out: CsvRecord[]): CsvRecord[] => {
-        if (!headerSeen && out.length > 0) {
-          headerSeen = true;
-          out.shift();
+      const reader = new RecordReader(delimiter);
+      const decoder = utf8Input ? undefined : createDecoder(encoding);
+      let prevEnd = -1;
+      let done = false;
+      // Records up to the header line are the header and the lines before it.
+      const take = (records: CsvRecord[]): CsvRecord[] => {
+        if (done) return [];
+        let out = records;
+        if (prevEnd === -1 || sectioned) {
+          out = [];
+          for (const r of records) {
+            if (r.line <= headerLine) {
+              if (r.line === headerLine) prevEnd = r.end ?? r.line;
+              continue;
+            }
+            if (sectioned && (r.line > prevEnd + 1 || r.fields.every((f) => f.trim() === ''))) {
+              done = true;
+              break;
+            }
+            prevEnd = r.end ?? r.line;
+            out.push(r);
+          }
         }
         return out;
       };
       try {
         for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK, start: skip })) {
-          const out: CsvRecord[] = [];
-          parser.push(decoder.write(chunk as Buffer), out);
-          if (take(out).length > 0) yield out;
+          const bytesIn = decoder ? Buffer.from(decoder.write(chunk as Buffer), 'utf8') : (chunk as Buffer);
+          const out = take(reader.push(bytesIn));
+          if (out.length > 0) yield out;
+          if (done) return;
         }
-        const out: CsvRecord[] = [];
-        parser.push(decoder.end(), out);
-        parser.end(out);
-        if (take(out).length > 0) yield out;
+        const tail = decoder ? reader.push(Buffer.from(decoder.end(), 'utf8')) : [];
+        const out = take([...tail, ...reader.end()]);
+        if (out.length > 0) yield out;
       } catch (err) {
-        if (err instanceof CsvSyntaxError) throw new InputError(`${name}:${err.line}: ${err.message}`, 'close the quote, or save the file again from the spreadsheet');
+        if (err instanceof CsvSyntaxError) throw syntaxError(err);
         if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('E')) {
           throw new InputError(`${name}: cannot read the file (${err.code})`, 'check that it exists and that you may read it');
         }
@@ -224,6 +260,7 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
       delimiter,
       header,
       headerLine,
+      bom: bom !== undefined && skip > 0,
       estimatedRows: Math.max(0, lineFeeds - 1),
       records: readRecords,
       close: cleanup,
@@ -232,4 +269,60 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
     cleanup();
     throw err;
   }
+}
+
+/** The text of the head from physical line `line` (1-based) on. */
+function textFromLine(text: string, line: number): string {
+  let pos = 0;
+  for (let n = 1; n < line && pos < text.length; n++) {
+    const m = /\r\n|\n|\r/g;
+    m.lastIndex = pos;
+    const hit = m.exec(text);
+    if (!hit) return '';
+    pos = hit.index + hit[0].length;
+  }
+  return text.slice(pos);
+}
+
+const HEADER_SEARCH_LINES = 50;
+
+/** A line's cells split naively on `d` (the header search runs before the delimiter is known). */
+function naiveCells(line: string, d: string): string[] {
+  return line.split(d).map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
+}
+
+/**
+ * Finds the header row of an attendee report: the lines within the first 50 with a column
+ * `isHeader` accepts are candidates. Reports put several such tables one after another, so:
+ * a candidate under a title naming attendees or participants wins (Zoom webinars' "Attendee
+ * Details", Teams' "2. Participants"); else the first candidate not followed within three lines
+ * by another (Zoom's one-row meeting summary comes before its participants table). Returns
+ * undefined when no line qualifies (the first line is then the header, as in any CSV).
+ */
+export function findHeaderLine(text: string, isHeader: (cells: readonly string[]) => boolean): { line: number; delimiter: string } | undefined {
+  const lines = text.split(/\r\n|\n|\r/, HEADER_SEARCH_LINES);
+  const candidates: { line: number; delimiter: string; title: string }[] = [];
+  lines.forEach((text, i) => {
+    let best: { delimiter: string; cells: number } | undefined;
+    for (const d of DELIMITERS) {
+      const cells = naiveCells(text, d);
+      if (cells.length > 1 && isHeader(cells) && (!best || cells.length > best.cells)) best = { delimiter: d, cells: cells.length };
+    }
+    if (!best) return;
+    let title = '';
+    for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+      const above = (lines[j] ?? '').trim();
+      if (above === '') continue;
+      const cells = naiveCells(above, best.delimiter).filter((c) => c !== '');
+      if (cells.length === 1) title = cells[0] ?? '';
+      break;
+    }
+    candidates.push({ line: i + 1, delimiter: best.delimiter, title });
+  });
+  const titled = candidates.find((c) => /attendee|participant/i.test(c.title));
+  if (titled) return titled;
+  return candidates.find((c, k) => {
+    const next = candidates[k + 1];
+    return next === undefined || next.line - c.line > 3;
+  });
 }

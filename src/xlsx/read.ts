@@ -194,6 +194,7 @@ export async function openXlsx(file: string, cwd: string, opts: OpenXlsxOptions 
     delimiter: `sheet ${sheetName}`,
     header,
     headerLine,
+    bom: false,
     // Unknown without reading the sheet twice: no progress bar for workbooks.
     estimatedRows: 0,
     records,

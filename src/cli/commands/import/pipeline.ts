@@ -63,6 +63,8 @@ export interface PreparedImport {
 
 export interface ImportKindHandler {
   readonly kind: ImportKind;
+  /** Says whether a line's cells are a header row (used to find the header of attendee reports). */
+  readonly isHeader?: (cells: readonly string[]) => boolean;
   prepare(csv: CsvFile): Promise<PreparedImport>;
 }
 
@@ -78,6 +80,10 @@ export interface PipelineOptions {
   readonly maxRejectRate: number;
   readonly rejects?: string | undefined;
   readonly force: boolean;
+  /** Start the rejects file with a UTF-8 BOM (it gets one anyway when the input had one). */
+  readonly bom?: boolean | undefined;
+  /** `--header-line N`: the column names are on line N; the lines before are skipped. */
+  readonly headerLine?: number | undefined;
   /** Kind-specific options recorded with the batch (import_batches.options). */
   readonly recorded: Readonly<Record<string, unknown>>;
 }
@@ -141,12 +147,15 @@ class RejectsFile {
   constructor(
     readonly target: string | undefined,
     private readonly header: readonly string[],
+    private readonly bom: boolean,
   ) {}
 
   add(fields: readonly string[], line: number, reason: string, detail: string): void {
     if (this.target === undefined) return;
     if (!this.file) {
       this.file = new AtomicFile(this.target);
+      // Excel reads a file without a BOM as the local code page: René would show as RenÃ©.
+      if (this.bom) this.file.write('\uFEFF');
       this.file.write(`${[...this.header, 'line', 'reason', 'detail'].map(csvCell).join(',')}\n`);
     }
     this.file.write(`${[...fields, String(line), reason, detail].map(csvCell).join(',')}\n`);
@@ -167,6 +176,15 @@ class RejectsFile {
 
 const PROGRESS_MIN_ROWS = 50_000;
 
+/** The columns a rejects file adds after the original ones. */
+const REJECTS_COLUMNS = ['line', 'reason', 'detail'] as const;
+
+function isRejectsLayout(header: readonly string[]): boolean {
+  if (header.length <= REJECTS_COLUMNS.length) return false;
+  const tail = header.slice(-REJECTS_COLUMNS.length).map((h) => h.toLowerCase());
+  return REJECTS_COLUMNS.every((c, i) => tail[i] === c);
+}
+
 function isBlankRecord(fields: readonly string[]): boolean {
   for (const f of fields) if (f.trim() !== '') return false;
   return true;
@@ -180,12 +198,12 @@ function emptyCounts(): BatchCounts {
  * The input as header + records with line numbers: a CSV file or stdin, or an Excel workbook
  * (by its .xlsx name or its ZIP signature) read through src/xlsx/read.ts with sheet row numbers.
  */
-async function openInput(ctx: CliContext, opts: PipelineOptions): Promise<CsvFile> {
+async function openInput(ctx: CliContext, opts: PipelineOptions, isHeader: ImportKindHandler['isHeader']): Promise<CsvFile> {
   const file = opts.file;
   const xlsx = file !== '-' && file.trim() !== '' && looksLikeXlsx(path.resolve(ctx.cwd, file));
   if (!xlsx) {
     if (opts.sheet !== undefined) throw new UsageError('--sheet applies to Excel workbooks (.xlsx), not to CSV input', 'drop --sheet, or import the .xlsx file');
-    return openCsv({ file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter });
+    return openCsv({ file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter, headerLine: opts.headerLine, isHeader });
   }
   if (opts.encoding !== undefined || opts.delimiter !== undefined) {
     throw new UsageError(`${opts.encoding !== undefined ? '--encoding' : '--delimiter'} applies to CSV input; ${file} is an Excel workbook`, 'drop it (use --sheet NAME to pick the worksheet)');
@@ -197,8 +215,12 @@ async function openInput(ctx: CliContext, opts: PipelineOptions): Promise<CsvFil
 /** Runs one import end to end; see the module comment. */
 export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, handler: ImportKindHandler): Promise<ImportResult> {
   const started = performance.now();
-  const csv = await openInput(ctx, opts);
+  const opened = await openInput(ctx, opts, handler.isHeader);
+  // A rejects file aicop wrote, corrected and imported again: its own three columns are not data.
+  const rejectsColumns = isRejectsLayout(opened.header) ? REJECTS_COLUMNS.length : 0;
+  const csv: CsvFile = rejectsColumns === 0 ? opened : { ...opened, header: opened.header.slice(0, -rejectsColumns) };
   try {
+    if (csv.headerLine > 1) ctx.info(`${csv.name}: the column names are on line ${csv.headerLine}; the lines before it are skipped`);
     const db = ctx.db();
     const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256);
     if (earlier && !opts.force) {
@@ -226,7 +248,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       if (isDatabaseFile(rejectsTarget, ctx.dbPath())) throw new UsageError(`${flag} is the database; writing the rejects there would destroy it`, how);
     }
     const prepared = await handler.prepare(csv);
-    const rejects = new RejectsFile(rejectsTarget, csv.header);
+    const rejects = new RejectsFile(rejectsTarget, csv.header, csv.bom || opts.bom === true);
     const counts = emptyCounts();
     const byReason: Partial<Record<RejectReason, number>> = {};
     const startedAt = ctx.now().toISOString();
@@ -264,10 +286,15 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       for await (const chunk of csv.records()) {
         ctx.throwIfInterrupted();
         for (const r of chunk) {
-          const fields = withoutFormulaMarks(r.fields);
+          const cells = rejectsColumns === 0 ? r.fields : r.fields.slice(0, Math.max(0, r.fields.length - rejectsColumns));
+          const fields = withoutFormulaMarks(cells);
           // A record of empty cells (Excel's trailing ",,,," rows) is a blank line, not a row.
           if (isBlankRecord(fields)) continue;
           counts.rows_read++;
+          if (r.badQuoting !== undefined) {
+            reject(fields, r.line, 'bad_quoting', r.badQuoting, null);
+            continue;
+          }
           if (fields.length !== width) {
             reject(fields, r.line, 'ragged_row', `the row has ${fields.length} fields, the header has ${width}`, null);
             continue;
@@ -338,7 +365,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       endImportTransaction(db);
     }
   } finally {
-    csv.close();
+    opened.close();
   }
 }
 
