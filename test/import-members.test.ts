@@ -134,6 +134,70 @@ describe('import members: reasons, rejects file, exact DB state', () => {
   });
 });
 
+describe('import members: quoting, BOM and rejects files', () => {
+  it('rejects a row with text after a closing quote as bad_quoting, with its line, and keeps values with inner quotes as written', async () => {
+    const t = tempDb();
+    const file = writeFile(
+      t.dir,
+      'q.csv',
+      'email,title\r\nann@nasa.gov,"3" "\r\n"bob@epa.gov","Lead\r\nAnalyst"\r\ncy@gsa.gov,"32"" THICK"\r\ndee@gsa.gov,"32" THICK MONITOR"\r\neve@gsa.gov,Jane "JJ" Doe\r\n',
+    );
+    const r = await t.run(['import', 'members', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('5 rows read: 3 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 2 rejected');
+    expect(r.stderr).toContain('rejected by reason: bad_quoting 2');
+    expect(members(t).map((m) => [(m as unknown[])[0], (m as unknown[])[5]])).toEqual([
+      ['bob@epa.gov', 'Lead\r\nAnalyst'],
+      ['cy@gsa.gov', '32" THICK'],
+      ['eve@gsa.gov', 'Jane "JJ" Doe'],
+    ]);
+    const stored = openDb(t.dbPath).prepare('SELECT line, reason, detail FROM import_rejects ORDER BY line').raw().all();
+    expect(stored).toEqual([
+      [2, 'bad_quoting', 'malformed quotes in column 2: text follows the closing quote (a quote inside a quoted value is written twice: "")'],
+      [6, 'bad_quoting', 'malformed quotes in column 2: text follows the closing quote (a quote inside a quoted value is written twice: "")'],
+    ]);
+    const rejects = parse(fs.readFileSync(path.join(t.dir, 'q.rejects.csv'), 'utf8')) as string[][];
+    expect(rejects.map((row) => [row[0], row[2], row[3]])).toEqual([
+      ['email', 'line', 'reason'],
+      ['ann@nasa.gov', '2', 'bad_quoting'],
+      ['dee@gsa.gov', '6', 'bad_quoting'],
+    ]);
+  });
+
+  it('a quote left open to the end of the file is an input error naming its line, with nothing changed', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'])).code).toBe(0);
+    const before = dumpTables(t.dbPath);
+    const r = await t.run(['import', 'members', writeFile(t.dir, 'u.csv', 'email,title\nann@nasa.gov,x\nbob@epa.gov,"Lead\ncy@gsa.gov,y\n')]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('u.csv:3: a quoted field in the record on line 3 is never closed');
+    expect(dumpTables(t.dbPath)).toBe(before);
+  });
+
+  it('writes the rejects file with a BOM when the input had one (or with --bom), and a corrected rejects file imports without line, reason, detail', async () => {
+    const t = tempDb();
+    const file = writeFile(t.dir, 'b.csv', '\uFEFFemail,first name\nrené@gmail.com,René\nann@nasa.gov,Ann\n');
+    expect((await t.run(['import', 'members', file])).code).toBe(3);
+    const bytes = fs.readFileSync(path.join(t.dir, 'b.rejects.csv'));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8').split('\n')[0]).toBe('email,first name,line,reason,detail');
+    const plain = writeFile(t.dir, 'p.csv', 'email,first name\nx@gmail.com,X\n');
+    expect((await t.run(['import', 'members', plain])).code).toBe(3);
+    expect(fs.readFileSync(path.join(t.dir, 'p.rejects.csv'))[0]).toBe(0x65);
+    expect((await t.run(['import', 'members', plain, '--force', '--bom', '--rejects', 'p2.csv'])).code).toBe(3);
+    expect([...fs.readFileSync(path.join(t.dir, 'p2.csv')).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // The user fixes the address in Excel and imports the rejects file itself.
+    const fixed = fs.readFileSync(path.join(t.dir, 'b.rejects.csv'), 'utf8').replace('rené@gmail.com', 'rene@nasa.gov');
+    const again = await t.run(['import', 'members', writeFile(t.dir, 'fixed.csv', fixed), '-q']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(members(t).map((m) => (m as unknown[]).slice(0, 2))).toEqual([
+      ['ann@nasa.gov', 'Ann'],
+      ['rene@nasa.gov', 'René'],
+    ]);
+  });
+});
+
 describe('import members: encodings and delimiters', () => {
   const name = 'José Muñoz – “Lead”';
   const check = async (content: Buffer, encoding: string) => {
@@ -284,7 +348,7 @@ describe('import members: re-import, duplicates, sync', () => {
     const before = dumpTables(t.dbPath);
     const again = await t.run(['import', 'members', 'r.csv']);
     expect(again.code).toBe(0);
-    expect(again.stderr).toBe('r.csv: already imported as batch 1 on 2026-11-23T12:00:00.000Z (same sha256); nothing to do. Pass --force to import it again.\n');
+    expect(again.stderr).toBe('r.csv: already imported as batch 1 on 2026-11-23T12:00:00.000Z (same sha256, same column mapping); nothing to do. Pass --force to import it again.\n');
     expect(dumpTables(t.dbPath)).toBe(before);
     const forced = await t.run(['import', 'members', 'r.csv', '--force']);
     expect(forced.code).toBe(0);
@@ -293,6 +357,21 @@ describe('import members: re-import, duplicates, sync', () => {
       ['ann@nasa.gov', 'Ann', 'Lee', null, 'employee', null, null, '2026-11-23', null, 1, 1],
       ['bob@epa.gov', 'Bob', null, null, 'employee', 'Analyst', null, '2026-11-23', null, 1, 1],
     ]);
+  });
+
+  it('imports the same file again when --map changes the effective mapping, and skips it with the same mapping', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', 'email,first name,nick\nann@nasa.gov,Ann,Annie\n');
+    expect((await t.run(['import', 'members', 'r.csv'])).code).toBe(0);
+    expect(members(t)).toEqual([['ann@nasa.gov', 'Ann', null, null, 'employee', null, null, '2026-11-23', null, 1, 1]]);
+    const corrected = await t.run(['import', 'members', 'r.csv', '--map', 'nick=first_name', '--map', 'first name=ignore']);
+    expect(corrected.code).toBe(0);
+    expect(corrected.stderr).toContain('r.csv: 1 row read: 0 added, 1 updated');
+    expect(members(t)).toEqual([['ann@nasa.gov', 'Annie', null, null, 'employee', null, null, '2026-11-23', null, 1, 2]]);
+    const same = await t.run(['import', 'members', 'r.csv', '--map', 'first name=ignore', '--map', 'NICK=first_name']);
+    expect(same.stderr).toContain('already imported as batch 2');
+    const mapping = openDb(t.dbPath).prepare("SELECT json_extract(options, '$.mapping') AS m FROM import_batches WHERE id = 2").get() as { m: string };
+    expect(JSON.parse(mapping.m)).toEqual({ email: 'email', first_name: 'nick' });
   });
 
   it('--on-duplicate update, fill and skip', async () => {

@@ -78,11 +78,20 @@ export function finishBatch(db: Db, id: number, counts: Readonly<BatchCounts>, f
   ).run(counts.rows_read, counts.added, counts.updated, counts.unchanged, counts.reactivated, counts.deactivated, counts.rejected, finishedAt, id);
 }
 
-/** The latest applied batch of this kind with the same file hash, if any (re-import detection). */
-export function findAppliedBatchBySha(db: Db, kind: ImportKind, sha256: string): BatchRow | undefined {
+/**
+ * The latest applied batch of this kind with the same file hash and the same column mapping
+ * (re-import detection: a file imported again with a corrected --map is a new import). `mapping`
+ * is the canonical JSON that createBatch stored as options.mapping; batches recorded before the
+ * mapping was stored match any mapping, as they did before.
+ */
+export function findAppliedBatchBySha(db: Db, kind: ImportKind, sha256: string, mapping: string): BatchRow | undefined {
   return db
-    .prepare<[string, string], BatchRow>("SELECT * FROM import_batches WHERE kind = ? AND sha256 = ? AND status = 'applied' ORDER BY id DESC LIMIT 1")
-    .get(kind, sha256);
+    .prepare<[string, string, string, string], BatchRow>(
+      `SELECT * FROM import_batches WHERE kind = ? AND sha256 = ? AND status = 'applied'
+         AND coalesce(json_extract(options, '$.mapping'), json(?)) = json(?)
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(kind, sha256, mapping, mapping);
 }
 
 /** A prepared writer of import_rejects rows for one batch. */

@@ -3,7 +3,7 @@ import { UsageError } from '../../../errors.js';
 import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createAttendanceSeen, eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
-import { runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
+import { mappingOf, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 import { layoutOf } from './events.js';
 
 export interface ImportAttendanceOptions {
@@ -29,6 +29,7 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
       const keep = new Set<AttendanceKeepable>((['registered', 'satisfaction', 'nps', 'comment'] as const).filter((f) => layout.index[f] === -1));
       const keepWithAttended = new Set<AttendanceKeepable>(layout.index.attended === -1 ? [...keep, 'attended'] : keep);
       return {
+        mapping: mappingOf(csv.header, layout.index),
         begin(db, batchId) {
           const repo = eventsRepo(db);
           if (eventId !== undefined && !repo.eventExists(eventId)) {

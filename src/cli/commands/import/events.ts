@@ -6,7 +6,7 @@ import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
 import type { CommonImportFlags } from './index.js';
-import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
+import { mappingOf, parseHeaderLine, parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 
 /** Maps the shared flags to pipeline options. */
 export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: Readonly<Record<string, unknown>>): PipelineOptions {
@@ -20,6 +20,8 @@ export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: 
     maxRejectRate: parseRejectRate(f.maxRejectRate),
     rejects: f.rejects,
     force: f.force,
+    bom: f.bom,
+    headerLine: parseHeaderLine(f.headerLine),
     recorded,
   };
 }
@@ -63,6 +65,7 @@ function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKi
       // A column the file does not have leaves the stored value alone (like sqlite-utils upsert).
       const keep = new Set<EventKeepable>((['track', 'host', 'government_wide'] as const).filter((f) => layout.index[f] === -1));
       return {
+        mapping: mappingOf(csv.header, layout.index),
         begin(db, batchId) {
           const repo = eventsRepo(db);
           const changes = createChangeRecorder(db, batchId);

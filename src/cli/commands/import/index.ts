@@ -17,6 +17,8 @@ export interface CommonImportFlags {
   rejects?: string;
   force: boolean;
   map?: string[];
+  bom: boolean;
+  headerLine?: string;
 }
 
 /** Adds the flags every import shares: same names, meaning and help. */
@@ -30,7 +32,9 @@ function addCommonImportFlags(cmd: Command): Command {
     .option('--strict', 'any rejected row makes the import fail (exit 4) with nothing changed', false)
     .option('--max-reject-rate <pct>', 'when more than this % of rows are rejected, apply nothing (exit 4)', '100')
     .option('--rejects <file>', 'where to write rejected rows (default: <input>.rejects.csv beside the input; none for stdin)')
-    .option('--force', 'import a file again even if the same file (sha256) was imported before', false);
+    .option('--force', 'import a file again even if the same file (sha256, with the same column mapping) was imported before', false)
+    .option('--bom', 'start the rejects file with a UTF-8 BOM, for Excel (default: when the input had one)', false)
+    .option('--header-line <n>', 'the line holding the column names (default: line 1; attendee reports: found)');
 }
 
 function registerImportMembers(noun: Command, ctx: CliContext): Command {

@@ -27,7 +27,7 @@ import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-rep
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
-import { parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
+import { mappingOf, parseHeaderLine, parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
   readonly file: string;
@@ -47,6 +47,8 @@ export interface ImportMembersOptions {
   readonly correctHistory?: boolean;
   /** --effective: when the rows' member types take effect, for rows without an effective_on column. */
   readonly effective?: string | undefined;
+  readonly bom?: boolean | undefined;
+  readonly headerLine?: number | undefined;
 }
 
 /** Share of active members a --sync may deactivate without --yes or a confirmation. */
@@ -128,6 +130,7 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
         ctx.warn(`${csv.name}: ignoring ${layout.unknown.length === 1 ? 'column' : 'columns'} ${layout.unknown.map((h) => `"${h}"`).join(', ')} (map with --map "Header=field")`);
       }
       return {
+        mapping: mappingOf(csv.header, layout.index),
         begin(db, batchId) {
           const groups = new Map<string, GroupInfo>(loadGroups(db).map((g) => [g.name.toLowerCase(), { id: g.id, name: g.name, kind: g.kind }]));
           const env: RosterEnv = { rules: loadDomainRules(db), groups };
@@ -217,6 +220,8 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
       maxRejectRate: opts.maxRejectRate,
       rejects: opts.rejects,
       force: opts.force,
+      bom: opts.bom,
+      headerLine: opts.headerLine,
       recorded: { on_duplicate: opts.onDuplicate, sync: opts.sync, ...(opts.correctHistory ? { correct_history: true } : {}), ...(opts.effective ? { effective: opts.effective } : {}), ...(opts.dryRun ? { dry_run: true } : {}) },
     },
     membersHandler(ctx, opts),
@@ -260,6 +265,8 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
     sheet: f.sheet,
     correctHistory: f.correctHistory ?? false,
     effective: parseEffective(f.effective),
+    bom: f.bom,
+    headerLine: parseHeaderLine(f.headerLine),
   };
 }
 

@@ -58,7 +58,21 @@ export interface ImportSession {
 }
 
 export interface PreparedImport {
+  /** The effective column mapping, field → header (part of the already-imported key). */
+  readonly mapping: Readonly<Record<string, string>>;
   begin(db: Db, batchId: number): ImportSession;
+}
+
+/** The mapping as canonical JSON (fields sorted), as stored in import_batches.options.mapping. */
+export function mappingKey(mapping: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(mapping).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+/** field → header of every field a layout found a column for. */
+export function mappingOf(header: readonly string[], index: Readonly<Record<string, number>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, i] of Object.entries(index)) if (i >= 0) out[field] = header[i] ?? '';
+  return out;
 }
 
 export interface ImportKindHandler {
@@ -108,6 +122,14 @@ export function parseRejectRate(value: string): number {
   if (!Number.isFinite(n) || n < 0 || n > 100 || value.trim() === '') {
     throw new UsageError(`--max-reject-rate ${value} is not a percentage between 0 and 100`, 'e.g. --max-reject-rate 5');
   }
+  return n;
+}
+
+/** Parses --header-line: a line number from 1. */
+export function parseHeaderLine(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || value.trim() === '') throw new UsageError(`--header-line ${value} is not a line number`, 'e.g. --header-line 4 (as a text editor numbers lines, from 1)');
   return n;
 }
 
@@ -222,7 +244,18 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
   try {
     if (csv.headerLine > 1) ctx.info(`${csv.name}: the column names are on line ${csv.headerLine}; the lines before it are skipped`);
     const db = ctx.db();
-    const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256);
+    const rejectsTarget =
+      opts.rejects !== undefined ? path.resolve(ctx.cwd, opts.rejects) : csv.path !== undefined ? defaultRejectsPath(csv.path) : undefined;
+    if (rejectsTarget !== undefined) {
+      const flag = opts.rejects !== undefined ? `--rejects ${opts.rejects}` : `the rejects file ${rejectsTarget}`;
+      const how = opts.rejects !== undefined ? 'choose another --rejects file' : 'pass --rejects <file> to write them elsewhere';
+      if (csv.path !== undefined && sameFile(rejectsTarget, csv.path)) throw new UsageError(`${flag} is the input file; writing the rejects there would replace it`, how);
+      if (isDatabaseFile(rejectsTarget, ctx.dbPath())) throw new UsageError(`${flag} is the database; writing the rejects there would destroy it`, how);
+    }
+    // The mapping is part of the already-imported key, so the columns are mapped first.
+    const prepared = await handler.prepare(csv);
+    const mapping = mappingKey(prepared.mapping);
+    const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256, mapping);
     if (earlier && !opts.force) {
       const result: ImportResult = {
         status: 'skipped',
@@ -235,19 +268,10 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         elapsedMs: performance.now() - started,
       };
       ctx.info(
-        `${csv.name}: already imported as batch ${earlier.id} on ${earlier.started_at} (same sha256); nothing to do. Pass --force to import it again.`,
+        `${csv.name}: already imported as batch ${earlier.id} on ${earlier.started_at} (same sha256, same column mapping); nothing to do. Pass --force to import it again.`,
       );
       return result;
     }
-    const rejectsTarget =
-      opts.rejects !== undefined ? path.resolve(ctx.cwd, opts.rejects) : csv.path !== undefined ? defaultRejectsPath(csv.path) : undefined;
-    if (rejectsTarget !== undefined) {
-      const flag = opts.rejects !== undefined ? `--rejects ${opts.rejects}` : `the rejects file ${rejectsTarget}`;
-      const how = opts.rejects !== undefined ? 'choose another --rejects file' : 'pass --rejects <file> to write them elsewhere';
-      if (csv.path !== undefined && sameFile(rejectsTarget, csv.path)) throw new UsageError(`${flag} is the input file; writing the rejects there would replace it`, how);
-      if (isDatabaseFile(rejectsTarget, ctx.dbPath())) throw new UsageError(`${flag} is the database; writing the rejects there would destroy it`, how);
-    }
-    const prepared = await handler.prepare(csv);
     const rejects = new RejectsFile(rejectsTarget, csv.header, csv.bom || opts.bom === true);
     const counts = emptyCounts();
     const byReason: Partial<Record<RejectReason, number>> = {};
@@ -261,10 +285,13 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         sha256: csv.sha256,
         importedBy: ctx.user,
         startedAt,
-        options:
-          csv.encoding === 'xlsx'
-            ? { ...opts.recorded, ...(opts.force ? { force: true } : {}), format: 'xlsx', sheet: csv.delimiter.replace(/^sheet /, '') }
-            : { ...opts.recorded, ...(opts.force ? { force: true } : {}), encoding: csv.encoding, delimiter: csv.delimiter },
+        options: {
+          ...opts.recorded,
+          ...(opts.force ? { force: true } : {}),
+          ...(csv.encoding === 'xlsx' ? { format: 'xlsx', sheet: csv.delimiter.replace(/^sheet /, '') } : { encoding: csv.encoding, delimiter: csv.delimiter }),
+          ...(csv.headerLine > 1 && csv.encoding !== 'xlsx' ? { header_line: csv.headerLine } : {}),
+          mapping: JSON.parse(mapping) as unknown,
+        },
       });
       const history = guardHistory(ctx, db, `import ${handler.kind} ${csv.name}`, batchId);
       const storeReject = createRejectStore(db, batchId);
