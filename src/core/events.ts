@@ -40,13 +40,65 @@ export const REQUIRED_EVENT_FIELDS: readonly EventField[] = ['id', 'title', 'typ
 /** The fields of an attendance file and their header names. */
 export const ATTENDANCE_FIELDS = {
   event_id: ['event id', 'event_id', 'event', 'event key'],
-  email: ['email', 'e-mail', 'email address', 'work email', 'mail'],
+  email: ['email', 'e-mail', 'email address', 'work email', 'mail', 'user email', 'attendee email', 'participant email'],
   registered: ['registered', 'registration', 'registered?'],
   attended: ['attended', 'attendance', 'present', 'attended?'],
   satisfaction: ['satisfaction', 'score', 'rating', 'csat', 'satisfaction score'],
   nps: ['nps', 'recommend', 'likely to recommend', 'nps score'],
   comment: ['comment', 'comments', 'feedback'],
+  // Attendee reports (Zoom, Teams, Webex): a join time or a duration says the person attended.
+  join_time: ['join time', 'first join', 'joined at', 'join'],
+  duration: ['duration', 'duration (minutes)', 'time in session (minutes)', 'in-meeting duration', 'attendance duration', 'duration (mins)', 'minutes attended'],
 } as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Columns of Zoom, Teams and Webex attendee reports that say nothing aicop stores: read as
+ * `ignore`, so that a report imports without an unknown-column warning (and under --strict).
+ */
+export const ATTENDEE_REPORT_IGNORED: readonly string[] = [
+  'name', 'name (original name)', 'user name (original name)', 'display name', 'attendee name', 'first name', 'last name',
+  'leave time', 'last leave', 'left at', 'guest', 'is guest', 'role', 'participant id (upn)', 'recording consent', 'in waiting room',
+  'country/region name', 'registration time', 'approval status', 'meeting name', 'meeting number', 'meeting start time', 'client type',
+  'connection type', 'attendee type', 'participant type', 'date',
+];
+
+/**
+ * Survey columns by what their header says rather than a fixed name (form exports put the
+ * question in the header): satisfaction on a 1–5 scale → satisfaction; "likely to recommend"
+ * or a 0–10 scale with "recommend" → nps.
+ */
+export function guessSurveyField(header: string): 'satisfaction' | 'nps' | undefined {
+  const h = header.toLowerCase();
+  const scale = (a: number, b: number): boolean => new RegExp(`(^|[^0-9])${a}\\s*(-|–|—|to|\\.\\.)\\s*${b}([^0-9]|$)`).test(h);
+  if (/likely\s+(are\s+you\s+)?to\s+recommend/.test(h) || (/recommend/.test(h) && scale(0, 10))) return 'nps';
+  if (/satisf/.test(h) && scale(1, 5)) return 'satisfaction';
+  return undefined;
+}
+
+/** True for a header cell naming an email column ("Email", "User Email", "E-mail Address"). */
+export function isEmailHeaderCell(cell: string): boolean {
+  if (cell.includes('@')) return false;
+  const norm = normalizeHeader(cell);
+  return norm.includes('email') || norm === 'mail';
+}
+
+/**
+ * An attendee report's duration cell in seconds: minutes as a number (Zoom "67"), Teams'
+ * "1h 6m 8s", "45m", "30s", or h:mm:ss / mm:ss; null when blank, "--" or not a duration.
+ */
+export function parseDurationSeconds(raw: string | undefined): number | null {
+  const s = (raw ?? '').trim().toLowerCase();
+  if (s === '' || s === '--') return null;
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 60);
+  const clock = /^(\d+):(\d{1,2})(?::(\d{1,2}))?$/.exec(s);
+  if (clock) {
+    const [a, b, c] = [Number(clock[1]), Number(clock[2]), clock[3] === undefined ? undefined : Number(clock[3])];
+    return c === undefined ? a * 60 + b : a * 3600 + b * 60 + c;
+  }
+  const parts = /^(?:(\d+)\s*h\w*)?\s*(?:(\d+)\s*m\w*)?\s*(?:(\d+)\s*s\w*)?$/.exec(s);
+  if (parts && (parts[1] ?? parts[2] ?? parts[3]) !== undefined) return Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
+  return null;
+}
 export type AttendanceField = keyof typeof ATTENDANCE_FIELDS;
 /** event_id is required unless `--event <id>` gives it for the whole file. */
 export const REQUIRED_ATTENDANCE_FIELDS: readonly AttendanceField[] = ['event_id', 'email'];
@@ -199,8 +251,10 @@ export function validateAttendanceRow(
   if (satisfaction === undefined) return reject('bad_value', `${email}: satisfaction ${show(row.satisfaction)} is not a whole number from 1 to 5 (leave it blank for no response)`);
   const nps = parseScore(row.nps, 0, 10);
   if (nps === undefined) return reject('bad_value', `${email}: nps ${show(row.nps)} is not a whole number from 0 to 10 (leave it blank for no response)`);
-  // A survey answer implies attendance when the attended cell is blank.
-  const attended = parseYesNo(row.attended, satisfaction !== null || nps !== null);
+  // A survey answer, a join time or a duration over zero implies attendance when the attended cell is blank.
+  const joined = text(row.join_time);
+  const present = (joined !== '' && joined !== '--') || (parseDurationSeconds(row.duration) ?? 0) > 0;
+  const attended = parseYesNo(row.attended, satisfaction !== null || nps !== null || present);
   if (attended === undefined) return reject('bad_value', `${email}: attended ${show(row.attended)} is not yes or no`);
   if (!attended && (satisfaction !== null || nps !== null)) {
     return reject('bad_value', `${email}: a satisfaction or nps score is given but attended is no`);
@@ -245,14 +299,21 @@ export function resolveLayout<F extends string>(
   fields: Readonly<Record<F, readonly string[]>>,
   required: readonly F[],
   explicit: ReadonlyArray<readonly [string, F | 'ignore']> = [],
+  guess: (header: string) => F | 'ignore' | undefined = () => undefined,
 ): Layout<F> {
   const names = Object.keys(fields) as F[];
   const aliases = new Map<string, F>();
   for (const f of names) for (const a of [f, ...fields[f]]) aliases.set(normalizeHeader(a), f);
-  const { index, unknown } = assignColumns(header, names, (norm) => aliases.get(norm), explicit, (m, h) => new LayoutError(m, h));
+  const { index, unknown } = assignColumns(header, names, (norm, original) => aliases.get(norm) ?? guess(original), explicit, (m, h) => new LayoutError(m, h));
   const missing = required.filter((f) => index[f] === -1);
   if (missing.length > 0) {
     const example = unknown[0] ?? header[0] ?? 'Column';
+    if (missing[0] === 'event_id' && (index as Record<string, number>)['email'] !== -1) {
+      throw new LayoutError(
+        `no event_id column (columns found: ${header.map((h) => JSON.stringify(h)).join(', ')})`,
+        'a file about one meeting (an attendee report) needs its event: pass --event <id> (see: aicop events list)',
+      );
+    }
     throw new LayoutError(
       `no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''} (columns found: ${header.map((h) => JSON.stringify(h)).join(', ')})`,
       `name the column with --map "${example}=${missing[0] ?? ''}", or rename it in the file`,

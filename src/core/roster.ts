@@ -109,16 +109,21 @@ export function parseMappingJson(text: string, fileName: string): (readonly [str
 export function assignColumns<F extends string>(
   header: readonly string[],
   fields: readonly F[],
-  lookup: (normalized: string) => F | undefined,
+  lookup: (normalized: string, original: string) => F | 'ignore' | undefined,
   explicit: ReadonlyArray<readonly [string, F | 'ignore']>,
   duplicate: (message: string, hint: string) => Error,
 ): { index: Record<F, number>; unknown: string[] } {
   const byHeader = new Map(explicit.map(([h, f]) => [normalizeHeader(h), f] as const));
   const index = Object.fromEntries(fields.map((f) => [f, -1])) as Record<F, number>;
   const unknown: string[] = [];
+  // Unnamed columns after the last named one are the trailing delimiters some exports write
+  // (Zoom ends every line with a comma): nothing to map, nothing to warn about.
+  let lastNamed = header.length - 1;
+  while (lastNamed >= 0 && (header[lastNamed] ?? '').trim() === '') lastNamed--;
   header.forEach((h, i) => {
+    if (i > lastNamed) return;
     const norm = normalizeHeader(h);
-    const target = byHeader.get(norm) ?? lookup(norm);
+    const target = byHeader.get(norm) ?? lookup(norm, h);
     if (target === undefined) {
       unknown.push(h);
       return;

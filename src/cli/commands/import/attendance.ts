@@ -1,6 +1,16 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { ATTENDANCE_FIELDS, REQUIRED_ATTENDANCE_FIELDS, pickFields, validateAttendanceRow, type AttendanceField } from '../../../core/events.js';
+import {
+  ATTENDANCE_FIELDS,
+  ATTENDEE_REPORT_IGNORED,
+  REQUIRED_ATTENDANCE_FIELDS,
+  guessSurveyField,
+  isEmailHeaderCell,
+  pickFields,
+  validateAttendanceRow,
+  type AttendanceField,
+} from '../../../core/events.js';
+import { normalizeHeader } from '../../../core/roster.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createAttendanceSeen, eventsRepo, type AttendanceKeepable } from '../../../db/events-repo.js';
 import { mappingOf, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
@@ -18,11 +28,18 @@ export interface ImportAttendanceOptions {
  * a row updates it; attendees are linked to members by email.
  */
 function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined): ImportKindHandler {
+  const ignored = new Set(ATTENDEE_REPORT_IGNORED.map(normalizeHeader));
+  const explicitEmail = new Set(maps.filter((m) => /=\s*email\s*$/i.test(m)).map((m) => normalizeHeader(m.slice(0, m.lastIndexOf('=')))));
   return {
     kind: 'attendance',
+    isHeader: (cells) => cells.some((c) => isEmailHeaderCell(c) || explicitEmail.has(normalizeHeader(c))),
     async prepare(csv) {
       const required = eventId === undefined ? REQUIRED_ATTENDANCE_FIELDS : REQUIRED_ATTENDANCE_FIELDS.filter((f) => f !== 'event_id');
-      const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx);
+      const guess = (h: string): AttendanceField | 'ignore' | undefined => guessSurveyField(h) ?? (ignored.has(normalizeHeader(h)) ? 'ignore' : undefined);
+      const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx, guess);
+      // An attendee report lists a person once per join (Zoom without "unique users"): a later
+      // row for the same person is the same attendance, not a duplicate to reject.
+      const attendeeReport = layout.index.join_time !== -1 || layout.index.duration !== -1;
       // A column the file does not have leaves the stored value alone on re-import, so that a
       // survey file (email, satisfaction) does not wipe registrations or comments. Without an
       // attended column, a row with a score still marks the person as attended.
@@ -55,6 +72,7 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
               if (!v.ok) return { reason: v.reason, detail: v.detail, email: (raw.email ?? '').trim().toLowerCase() || null };
               const rec = v.record;
               if (!seen.add(rec.eventId, rec.email)) {
+                if (attendeeReport) return 'unchanged';
                 return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
               }
               const chosen = rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep;

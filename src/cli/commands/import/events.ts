@@ -33,13 +33,14 @@ export function layoutOf<F extends string>(
   required: readonly F[],
   maps: readonly string[],
   ctx: CliContext,
+  guess?: (header: string) => F | 'ignore' | undefined,
 ): Layout<F> {
   let layout: Layout<F>;
   try {
     const explicit = maps.map((m) => parseFieldMap(m, fields));
     const unmatched = unmatchedMapWarning(csv.name, csv.header, explicit);
     if (unmatched !== null) ctx.warn(unmatched);
-    layout = resolveLayout(csv.header, fields, required, explicit);
+    layout = resolveLayout(csv.header, fields, required, explicit, guess);
   } catch (err) {
     if (err instanceof LayoutError) {
       if (err.message.startsWith('--map')) throw new UsageError(err.message, err.hint);
