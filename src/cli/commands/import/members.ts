@@ -9,6 +9,7 @@ import {
   MappingError,
   ROSTER_FIELDS,
   isRowError,
+  normalizeHeader,
   parseMapOption,
   parseMappingJson,
   resolveRosterLayout,
@@ -21,6 +22,7 @@ import {
 } from '../../../core/roster.js';
 import { isoDateOf, parseDate } from '../../../core/dates.js';
 import { fiscalYearOf } from '../../../core/fiscal-year.js';
+import { isEmailHeaderCell } from '../../../core/events.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-repo.js';
@@ -90,8 +92,11 @@ async function promptMapping(ctx: CliContext, csv: CsvFile, explicit: ReadonlyAr
 
 /** The roster kind for the import pipeline. */
 function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKindHandler {
+  const explicitEmail = new Set(opts.map.filter(([, f]) => f === 'email').map(([h]) => normalizeHeader(h)));
   return {
     kind: 'members',
+    // A roster exported from a meeting tool may start with lines about the meeting.
+    isHeader: (cells) => cells.some((c) => isEmailHeaderCell(c) || explicitEmail.has(normalizeHeader(c))),
     async prepare(csv) {
       let explicit: (readonly [string, MappingTarget])[] = [];
       if (opts.mappingFile !== undefined) {
