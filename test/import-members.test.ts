@@ -511,11 +511,72 @@ describe('import members: stdin and interactive mapping', () => {
     writeFile(t.dir, 'fr.csv', 'Courriel,Nom,Prénom\njean@nasa.gov,Dupont,Jean\n');
     const r = await t.run(['import', 'members', 'fr.csv'], { tty: true, answers: ['email', 'last_name', 'first_name', true] });
     expect(r.code).toBe(0);
-    expect(r.asked.map((a) => a.message)).toEqual(['column "Courriel"', 'column "Nom"', 'column "Prénom"', `save this mapping to ${path.join(t.dir, 'fr.mapping.json')}?`]);
+    expect(r.asked.map((a) => a.message)).toEqual([
+      'column "Courriel" (e.g. "jean@nasa.gov")',
+      'column "Nom" (e.g. "Dupont")',
+      'column "Prénom" (e.g. "Jean")',
+      `save this mapping to ${path.join(t.dir, 'fr.mapping.json')}?`,
+    ]);
     expect(JSON.parse(fs.readFileSync(path.join(t.dir, 'fr.mapping.json'), 'utf8'))).toEqual({ Courriel: 'email', Nom: 'last_name', Prénom: 'first_name' });
     expect(members(t)).toEqual([['jean@nasa.gov', 'Jean', 'Dupont', null, 'employee', null, null, '2026-11-23', null, 1, 1]]);
     writeFile(t.dir, 'fr2.csv', 'Courriel,Nom,Prénom\nmarie@nasa.gov,Curie,Marie\n');
     expect((await t.run(['import', 'members', 'fr2.csv', '--mapping', 'fr.mapping.json'])).code).toBe(0);
+  });
+});
+
+describe('import members: unknown columns', () => {
+  const FORM = [
+    'E-mail Address,Agency/Organization,Practice Area Interests,Overall satisfaction (1-5),How likely to recommend (0-10)',
+    'avery.quinn@nasa.gov,NASA,Generative AI,5,9',
+    'blake.ortiz@epa.gov,EPA,Computer Vision,4,7',
+    'casey.rowe@army.mil,Army,AI Security,2,3',
+    'dana.park@gsa.gov,GSA,Generative AI,5,10',
+    '',
+  ].join('\n');
+
+  it('warn even with -q (exit 0), and with --strict are exit 4 with nothing changed', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'])).code).toBe(0);
+    const file = writeFile(t.dir, 'form.csv', FORM);
+    const before = dumpTables(t.dbPath);
+    const strict = await t.run(['-q', 'import', 'members', file, '--strict']);
+    expect(strict.code).toBe(4);
+    // Agency/Organization and Practice Area Interests are made of aliases of one field each.
+    expect(strict.stderr).toContain('form.csv: unknown columns "Overall satisfaction (1-5)", "How likely to recommend (0-10)" and --strict is set; nothing was changed');
+    expect(dumpTables(t.dbPath)).toBe(before);
+    const quiet = await t.run(['-q', 'import', 'members', file]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe(
+      'warning: ' + file + ': ignoring unknown columns "Overall satisfaction (1-5)", "How likely to recommend (0-10)" (map each with --map "Overall satisfaction (1-5)=<field>", or leave it out with --map "Overall satisfaction (1-5)=ignore")\n',
+    );
+    const mapped = await t.run(['-q', 'import', 'members', file, '--strict', '--force', '--map', 'Overall satisfaction (1-5)=ignore', '--map', 'How likely to recommend (0-10)=ignore']);
+    expect(mapped.code).toBe(0);
+    expect(mapped.stderr).toBe('');
+  });
+
+  it('on a terminal, asks about each with three sample values and a guess preselected, refuses a field taken twice, then saves', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'f.csv', 'Email,Organisation Name,Interest Areas,Score,Notes\nann@nasa.gov,NASA,Generative AI,5,a\nbob@epa.gov,EPA,Computer Vision,4,b\ncy@gsa.gov,GSA,AI Security,3,c\ndee@gsa.gov,GSA,Generative AI,2,d\n');
+    // Organisation Name: take the guess; Interest Areas: first "email" (taken: refused), then practice_areas;
+    // Score and Notes: ignore; save: yes.
+    const r = await t.run(['import', 'members', 'f.csv'], { tty: true, answers: [undefined, 'email', 'practice_areas', 'ignore', undefined, true] });
+    expect(r.code).toBe(0);
+    expect(r.asked.map((a) => [a.message, a.default])).toEqual([
+      ['column "Organisation Name" (e.g. "NASA", "EPA", "GSA")', 'agency'],
+      ['column "Interest Areas" (e.g. "Generative AI", "Computer Vision", "AI Security")', 'practice_areas'],
+      ['column "Interest Areas" (e.g. "Generative AI", "Computer Vision", "AI Security")', 'practice_areas'],
+      ['column "Score" (e.g. "5", "4", "3")', 'ignore'],
+      ['column "Notes" (e.g. "a", "b", "c")', 'ignore'],
+      [`save this mapping to ${path.join(t.dir, 'f.mapping.json')}?`, undefined],
+    ]);
+    expect(r.stderr).toContain('column "Email" already holds email: choose another field for "Interest Areas", or ignore');
+    expect(JSON.parse(fs.readFileSync(path.join(t.dir, 'f.mapping.json'), 'utf8'))).toEqual({ 'Organisation Name': 'agency', 'Interest Areas': 'practice_areas', Score: 'ignore', Notes: 'ignore' });
+    expect(members(t).map((m) => (m as unknown[]).slice(0, 4))).toEqual([
+      ['ann@nasa.gov', null, null, 'NASA'],
+      ['bob@epa.gov', null, null, 'EPA'],
+      ['cy@gsa.gov', null, null, 'GSA'],
+      ['dee@gsa.gov', null, null, 'GSA'],
+    ]);
   });
 });
 

@@ -80,7 +80,7 @@ function setup(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicop-tty-'));
   const r = spawnSync(process.execPath, [BIN, '--db', path.join(dir, 'x.db'), '-q', 'init'], { encoding: 'utf8' });
   expect(r.status).toBe(0);
-  fs.writeFileSync(path.join(dir, 'r.csv'), 'Addr,Given\nann@gsa.gov,Ann\n');
+  fs.writeFileSync(path.join(dir, 'r.csv'), 'E-mail Addr,Given Name,Dept\nann@gsa.gov,Ann,GSA\n');
   return dir;
 }
 
@@ -98,28 +98,33 @@ describe.skipIf(!hasTmux)('prompts in a real terminal (tmux)', () => {
     expect(fs.existsSync(path.join(path.dirname(BIN), '..', 'dist', 'cli', 'process.js')), 'run npm run build first').toBe(true);
   });
 
-  it('import members asks which field each column holds, with the arrow keys, and saves the mapping', async () => {
+  it('import members asks which field each column holds, the best guess preselected, and saves the mapping', async () => {
     const dir = setup();
     const t = aicopIn(dir, 'import members r.csv');
-    await t.waitFor('? column "Addr"');
+    await t.waitFor('? column "E-mail Addr" (e.g. "ann@gsa.gov")');
     expect(t.screen()).toContain('❯ email\n  first_name\n');
     t.keys('Enter');
-    await t.waitFor('? column "Given"');
-    t.keys('Down', 'Enter');
+    await t.waitFor('? column "Given Name" (e.g. "Ann")');
+    expect(t.screen()).toContain('❯ first_name\n');
+    t.keys('Enter');
+    // Dept: nothing close, so ignore is preselected; the arrow keys pick agency instead.
+    await t.waitFor('? column "Dept" (e.g. "GSA")');
+    expect(t.screen()).toContain('❯ ignore');
+    t.keys('Down', 'Down', 'Down', 'Down', 'Down', 'Enter');
     await t.waitFor(`save this mapping to ${path.join(dir, 'r.mapping.json')}? (Y/n)`);
     t.keys('Enter');
     const { code, screen } = await t.exit();
     expect(code).toBe(0);
-    expect(screen).toContain('✔ column "Addr" email\n✔ column "Given" first_name\n');
+    expect(screen).toContain('✔ column "E-mail Addr" (e.g. "ann@gsa.gov") email\n✔ column "Given Name" (e.g. "Ann") first_name\n✔ column "Dept" (e.g. "GSA") agency\n');
     expect(screen).toContain('r.csv: 1 row read: 1 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected\n');
-    expect(fs.readFileSync(path.join(dir, 'r.mapping.json'), 'utf8')).toBe('{\n  "Addr": "email",\n  "Given": "first_name"\n}\n');
-    expect(query(dir, 'SELECT email, first_name FROM members')).toEqual([{ email: 'ann@gsa.gov', first_name: 'Ann' }]);
+    expect(fs.readFileSync(path.join(dir, 'r.mapping.json'), 'utf8')).toBe('{\n  "E-mail Addr": "email",\n  "Given Name": "first_name",\n  "Dept": "agency"\n}\n');
+    expect(query(dir, 'SELECT email, first_name, reported_agency FROM members')).toEqual([{ email: 'ann@gsa.gov', first_name: 'Ann', reported_agency: 'GSA' }]);
   });
 
   it('Ctrl-C at a prompt exits 130 and changes nothing', async () => {
     const dir = setup();
     const t = aicopIn(dir, 'import members r.csv');
-    await t.waitFor('? column "Addr"');
+    await t.waitFor('? column "E-mail Addr"');
     t.keys('C-c');
     const { code, screen } = await t.exit();
     expect(code).toBe(130);

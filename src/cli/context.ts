@@ -202,6 +202,15 @@ export class CliContext {
     this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
   }
 
+  /**
+   * Warnings that --quiet does not silence: data the command is about to leave out (unknown
+   * columns) must never go unmentioned.
+   */
+  warnAlways(message: string): void {
+    const c = this.colorFor('stderr');
+    this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
+  }
+
   /** Throws the InterruptedError (exit 130) the signal handler aborted with, once Ctrl-C / SIGTERM arrived. */
   throwIfInterrupted(): void {
     if (this.signal.aborted) throw this.signal.reason instanceof InterruptedError ? this.signal.reason : new InterruptedError();

@@ -42,17 +42,20 @@ export interface AskedPrompt {
   readonly kind: 'confirm' | 'input' | 'select' | 'checkbox';
   readonly message: string;
   readonly choices?: readonly string[];
+  /** The preselected choice's name (select). */
+  readonly default?: string;
 }
 
 /**
  * Answers prompts from a list, in order, and records what was asked. An answer for select and
- * checkbox may be the value itself or the choice's display name.
+ * checkbox may be the value itself or the choice's display name; `undefined` takes a select's
+ * default (as Enter does).
  */
 export function scriptedPrompter(answers: readonly unknown[]): Prompter & { readonly asked: AskedPrompt[] } {
   const queue = [...answers];
   const asked: AskedPrompt[] = [];
-  const next = (kind: AskedPrompt['kind'], message: string, choices?: readonly Choice<unknown>[]): unknown => {
-    asked.push({ kind, message, ...(choices ? { choices: choices.map((c) => c.name) } : {}) });
+  const next = (kind: AskedPrompt['kind'], message: string, choices?: readonly Choice<unknown>[], defaultName?: string): unknown => {
+    asked.push({ kind, message, ...(choices ? { choices: choices.map((c) => c.name) } : {}), ...(defaultName !== undefined ? { default: defaultName } : {}) });
     if (queue.length === 0) throw new Error(`scripted prompter: no answer left for ${kind} "${message}"`);
     return queue.shift();
   };
@@ -71,8 +74,10 @@ export function scriptedPrompter(answers: readonly unknown[]): Prompter & { read
     async input(opts) {
       return String(next('input', opts.message));
     },
-    async select<T>(opts: { message: string; choices: readonly Choice<T>[] }): Promise<T> {
-      return pick(next('select', opts.message, opts.choices as readonly Choice<unknown>[]), opts.choices);
+    async select<T>(opts: { message: string; choices: readonly Choice<T>[]; default?: T }): Promise<T> {
+      const preset = opts.choices.find((c) => opts.default !== undefined && c.value === opts.default);
+      const answer = next('select', opts.message, opts.choices as readonly Choice<unknown>[], preset?.name);
+      return answer === undefined && preset ? preset.value : pick(answer, opts.choices);
     },
     async checkbox<T>(opts: { message: string; choices: readonly Choice<T>[] }): Promise<T[]> {
       const answer = next('checkbox', opts.message, opts.choices as readonly Choice<unknown>[]);

@@ -1,6 +1,7 @@
 import { checkEmail, type DomainRules } from './email.js';
 import { parseDate } from './dates.js';
 import type { RejectReason } from './reasons.js';
+import { levenshtein } from './suggest.js';
 
 /** The roster fields of SPEC §4. */
 export const ROSTER_FIELDS = [
@@ -49,6 +50,58 @@ const ALIAS_LIST: ReadonlyArray<readonly [RosterField, readonly string[]]> = [
 export const HEADER_ALIASES: ReadonlyMap<string, RosterField> = new Map(
   ALIAS_LIST.flatMap(([field, aliases]) => [...aliases, field].map((a) => [normalizeHeader(a), field] as const)),
 );
+
+/**
+ * The field every alias inside a header names, when they all name the same one and cover the
+ * whole header: "Agency/Organization" → agency, "Practice Area Interests" → practice_areas,
+ * "Job Title / Position" → job_title. Undefined otherwise ("Org Name": agency and name).
+ */
+export function compositeAlias(header: string): RosterField | undefined {
+  const words = header.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  if (words.length < 2) return undefined;
+  let field: RosterField | undefined;
+  let i = 0;
+  while (i < words.length) {
+    let match: { field: RosterField; next: number } | undefined;
+    // The longest run of words from i that is an alias (practice area before practice).
+    for (let j = words.length; j > i; j--) {
+      const f = HEADER_ALIASES.get(words.slice(i, j).join(''));
+      if (f !== undefined) {
+        match = { field: f, next: j };
+        break;
+      }
+    }
+    if (!match || (field !== undefined && match.field !== field)) return undefined;
+    field = match.field;
+    i = match.next;
+  }
+  return field;
+}
+
+/**
+ * The likeliest roster field for a header nothing recognised, for the mapping prompt's default:
+ * the longest alias the header contains ("Practice Area Interests" → practice_areas), else the
+ * alias closest by edit distance ("E-mial" → email), else ignore. Fields already `taken` by
+ * another column are never guessed.
+ */
+export function guessRosterField(header: string, taken: ReadonlySet<string>): MappingTarget {
+  const norm = normalizeHeader(header);
+  if (norm === '') return 'ignore';
+  let best: { field: RosterField; length: number } | undefined;
+  for (const [alias, field] of HEADER_ALIASES) {
+    if (taken.has(field) || alias.length < 3) continue;
+    if (norm.includes(alias) && (!best || alias.length > best.length)) best = { field, length: alias.length };
+  }
+  if (best) return best.field;
+  const limit = Math.max(2, Math.floor(norm.length / 3));
+  let closest: { field: RosterField; distance: number } | undefined;
+  for (const [alias, field] of HEADER_ALIASES) {
+    if (taken.has(field)) continue;
+    const d = levenshtein(norm, alias);
+    if (d <= limit && (!closest || d < closest.distance)) closest = { field, distance: d };
+  }
+  return closest?.field ?? 'ignore';
+}
 
 /** A header layout that cannot be imported; `hint` says what to pass. */
 export class MappingError extends Error {
@@ -186,7 +239,16 @@ export function resolveRosterLayout(header: readonly string[], explicit: Readonl
   const isExport = header.some((h) => normalizeHeader(h) === 'reportedagency');
   // Later entries win in assignColumns' map: the user's own --map / --mapping come last.
   const entries = isExport ? [...EXPORT_LAYOUT, ...explicit] : explicit;
-  const { index, unknown } = assignColumns(header, ROSTER_FIELDS, (norm) => HEADER_ALIASES.get(norm), entries, (m, h) => new MappingError(m, h));
+  const assigned = assignColumns(header, ROSTER_FIELDS, (norm) => HEADER_ALIASES.get(norm), entries, (m, h) => new MappingError(m, h));
+  const { index } = assigned;
+  // A header made of aliases of one field ("Agency/Organization", "Practice Area Interests")
+  // holds that field, when no other column does.
+  const unknown = assigned.unknown.filter((h) => {
+    const field = compositeAlias(h);
+    if (field === undefined || index[field] !== -1) return true;
+    index[field] = header.indexOf(h);
+    return false;
+  });
   if (index.email === -1) {
     const example = unknown[0] ?? header[0] ?? 'Courriel';
     throw new MappingError(

@@ -40,6 +40,8 @@ export interface CsvFile {
   readonly headerLine: number;
   /** The input started with a byte order mark (the rejects file then gets one too). */
   readonly bom: boolean;
+  /** The first data rows (up to 20, from the file's first 64 KB): sample values for prompts. */
+  readonly sample: readonly (readonly string[])[];
   /** Number of line feeds in the file: a cheap upper bound of the row count, for progress. */
   readonly estimatedRows: number;
   records(): AsyncGenerator<CsvRecord[]>;
@@ -204,6 +206,7 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
     }
     const header = first.fields.map((f) => f.trim());
     const headerLine = first.line;
+    const sample = headRecords.filter((r) => r.line > headerLine && !r.badQuoting).slice(0, SAMPLE_ROWS).map((r) => r.fields);
     // An attendee report's header comes after lines about the meeting; its rows end at the first
     // blank line (Teams puts an "In-Meeting Activities" section after the participants).
     const sectioned = headerLine > 1;
@@ -261,6 +264,7 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
       header,
       headerLine,
       bom: bom !== undefined && skip > 0,
+      sample,
       estimatedRows: Math.max(0, lineFeeds - 1),
       records: readRecords,
       close: cleanup,
@@ -285,6 +289,7 @@ function textFromLine(text: string, line: number): string {
 }
 
 const HEADER_SEARCH_LINES = 50;
+const SAMPLE_ROWS = 20;
 
 /** A line's cells split naively on `d` (the header search runs before the delimiter is known). */
 function naiveCells(line: string, d: string): string[] {
@@ -296,7 +301,8 @@ function naiveCells(line: string, d: string): string[] {
  * `isHeader` accepts are candidates. Reports put several such tables one after another, so:
  * a candidate under a title naming attendees or participants wins (Zoom webinars' "Attendee
  * Details", Teams' "2. Participants"); else the first candidate not followed within three lines
- * by another (Zoom's one-row meeting summary comes before its participants table). Returns
+ * by another after one row and a blank line (Zoom's one-row meeting summary comes before its
+ * participants table). Returns
  * undefined when no line qualifies (the first line is then the header, as in any CSV).
  */
 export function findHeaderLine(text: string, isHeader: (cells: readonly string[]) => boolean): { line: number; delimiter: string } | undefined {
@@ -323,6 +329,7 @@ export function findHeaderLine(text: string, isHeader: (cells: readonly string[]
   if (titled) return titled;
   return candidates.find((c, k) => {
     const next = candidates[k + 1];
-    return next === undefined || next.line - c.line > 3;
+    // Zoom's summary: its header, one row, a blank line, then the participants' header.
+    return !(next !== undefined && next.line === c.line + 3 && (lines[c.line + 1] ?? '').trim() === '');
   });
 }

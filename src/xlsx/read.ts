@@ -195,6 +195,7 @@ export async function openXlsx(file: string, cwd: string, opts: OpenXlsxOptions 
     header,
     headerLine,
     bom: false,
+    sample: [],
     // Unknown without reading the sheet twice: no progress bar for workbooks.
     estimatedRows: 0,
     records,

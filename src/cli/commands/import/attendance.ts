@@ -27,7 +27,7 @@ export interface ImportAttendanceOptions {
  * The attendance kind for the shared import pipeline: one row per (event, email); re-importing
  * a row updates it; attendees are linked to members by email.
  */
-function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined): ImportKindHandler {
+function attendanceImportHandler(ctx: CliContext, maps: readonly string[], eventId: string | undefined, strict: boolean): ImportKindHandler {
   const ignored = new Set(ATTENDEE_REPORT_IGNORED.map(normalizeHeader));
   const explicitEmail = new Set(maps.filter((m) => /=\s*email\s*$/i.test(m)).map((m) => normalizeHeader(m.slice(0, m.lastIndexOf('=')))));
   return {
@@ -36,7 +36,7 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
     async prepare(csv) {
       const required = eventId === undefined ? REQUIRED_ATTENDANCE_FIELDS : REQUIRED_ATTENDANCE_FIELDS.filter((f) => f !== 'event_id');
       const guess = (h: string): AttendanceField | 'ignore' | undefined => guessSurveyField(h) ?? (ignored.has(normalizeHeader(h)) ? 'ignore' : undefined);
-      const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx, guess);
+      const layout = layoutOf<AttendanceField>(csv, ATTENDANCE_FIELDS, required, maps, ctx, guess, strict);
       // An attendee report lists a person once per join (Zoom without "unique users"): a later
       // row for the same person is the same attendance, not a duplicate to reject.
       const attendeeReport = layout.index.join_time !== -1 || layout.index.duration !== -1;
@@ -103,5 +103,5 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
 }
 
 export async function runImportAttendance(opts: ImportAttendanceOptions, ctx: CliContext): Promise<ImportResult> {
-  return runImportPipeline(ctx, opts.pipeline, attendanceImportHandler(ctx, opts.maps, opts.eventId));
+  return runImportPipeline(ctx, opts.pipeline, attendanceImportHandler(ctx, opts.maps, opts.eventId, opts.pipeline.strict));
 }

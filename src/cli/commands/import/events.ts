@@ -6,7 +6,7 @@ import type { CsvFile } from '../../../csv/read.js';
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { eventsRepo, type EventKeepable } from '../../../db/events-repo.js';
 import type { CommonImportFlags } from './index.js';
-import { mappingOf, parseHeaderLine, parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
+import { mappingOf, parseHeaderLine, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type PipelineOptions } from './pipeline.js';
 
 /** Maps the shared flags to pipeline options. */
 export function toPipelineOptions(file: string, f: CommonImportFlags, recorded: Readonly<Record<string, unknown>>): PipelineOptions {
@@ -34,6 +34,7 @@ export function layoutOf<F extends string>(
   maps: readonly string[],
   ctx: CliContext,
   guess?: (header: string) => F | 'ignore' | undefined,
+  strict = false,
 ): Layout<F> {
   let layout: Layout<F>;
   try {
@@ -48,7 +49,7 @@ export function layoutOf<F extends string>(
     }
     throw err;
   }
-  if (layout.unknown.length > 0) ctx.warn(`${csv.name}: ignoring unknown column${layout.unknown.length > 1 ? 's' : ''} ${layout.unknown.map((h) => JSON.stringify(h)).join(', ')}`);
+  reportUnknownColumns(ctx, csv.name, layout.unknown, strict);
   return layout;
 }
 
@@ -58,11 +59,11 @@ export interface ImportEventsOptions {
 }
 
 /** The events kind for the shared import pipeline: validate each row, upsert it by id. */
-function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKindHandler {
+function eventsImportHandler(ctx: CliContext, maps: readonly string[], strict: boolean): ImportKindHandler {
   return {
     kind: 'events',
     async prepare(csv) {
-      const layout = layoutOf<EventField>(csv, EVENT_FIELDS, REQUIRED_EVENT_FIELDS, maps, ctx);
+      const layout = layoutOf<EventField>(csv, EVENT_FIELDS, REQUIRED_EVENT_FIELDS, maps, ctx, undefined, strict);
       // A column the file does not have leaves the stored value alone (like sqlite-utils upsert).
       const keep = new Set<EventKeepable>((['track', 'host', 'government_wide'] as const).filter((f) => layout.index[f] === -1));
       return {
@@ -90,5 +91,5 @@ function eventsImportHandler(ctx: CliContext, maps: readonly string[]): ImportKi
 }
 
 export async function runImportEvents(opts: ImportEventsOptions, ctx: CliContext): Promise<ImportResult> {
-  return runImportPipeline(ctx, opts.pipeline, eventsImportHandler(ctx, opts.maps));
+  return runImportPipeline(ctx, opts.pipeline, eventsImportHandler(ctx, opts.maps, opts.pipeline.strict));
 }

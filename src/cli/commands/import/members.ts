@@ -9,6 +9,7 @@ import {
   MappingError,
   ROSTER_FIELDS,
   isRowError,
+  guessRosterField,
   normalizeHeader,
   parseMapOption,
   parseMappingJson,
@@ -29,7 +30,7 @@ import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-rep
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
-import { mappingOf, parseHeaderLine, parseRejectRate, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
+import { mappingOf, parseHeaderLine, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
   readonly file: string;
@@ -60,26 +61,65 @@ function mappingError(file: string, err: MappingError): InputError {
   return new InputError(`${file}: ${err.message}`, err.hint);
 }
 
-/** Asks, on a terminal, what each unknown column holds; offers to save the answer. */
+/** Up to three distinct non-empty values of column `i` from the file's first rows, quoted. */
+export function sampleValues(csv: CsvFile, i: number): string {
+  const seen: string[] = [];
+  for (const row of csv.sample) {
+    const v = (row[i] ?? '').trim();
+    if (v !== '' && !seen.includes(v)) seen.push(v);
+    if (seen.length === 3) break;
+  }
+  return seen.map((v) => JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v)).join(', ');
+}
+
+/**
+ * Asks, on a terminal, what each column nothing recognised holds (every column not mapped, when
+ * no column is the email), with three sample values and a best guess preselected. A field
+ * another column already holds is refused on the spot, so nothing is saved or imported with one
+ * field taken twice; then offers to save the answers for --mapping.
+ */
 async function promptMapping(ctx: CliContext, csv: CsvFile, explicit: ReadonlyArray<readonly [string, MappingTarget]>): Promise<(readonly [string, MappingTarget])[]> {
   const answers: (readonly [string, MappingTarget])[] = [...explicit];
-  const mappedHeaders = new Set(explicit.map(([h]) => h));
+  const mappedHeaders = new Set(explicit.map(([h]) => normalizeHeader(h)));
+  const taken = new Map<string, string>();
+  const ask: string[] = [];
   let layout: RosterLayout | undefined;
-  const unknown: string[] = [];
   try {
     layout = resolveRosterLayout(csv.header, explicit);
-    unknown.push(...layout.unknown);
   } catch {
     // No email column: ask about every column not explicitly mapped.
-    unknown.push(...csv.header.filter((h) => !mappedHeaders.has(h)));
   }
-  ctx.info(`${csv.name}: which field does each column hold? (no column is recognised as the email address)`);
-  for (const h of unknown) {
-    const field = await ctx.prompter.select<MappingTarget>({
-      message: `column "${h}"`,
-      choices: [...ROSTER_FIELDS.map((f) => ({ name: f, value: f as MappingTarget })), { name: 'ignore', value: 'ignore' as MappingTarget }],
-    });
-    answers.push([h, field]);
+  if (layout) {
+    for (const [field, i] of Object.entries(layout.index)) if (i >= 0) taken.set(field, csv.header[i] ?? '');
+    ask.push(...layout.unknown);
+    ctx.info(`${csv.name}: ${ask.length === 1 ? 'one column is' : `${ask.length} columns are`} not recognised; which field does each hold? (ignore leaves it out)`);
+  } else {
+    for (const [h, f] of explicit) if (f !== 'ignore') taken.set(f, h);
+    ask.push(...csv.header.filter((h) => !mappedHeaders.has(normalizeHeader(h))));
+    ctx.info(`${csv.name}: which field does each column hold? (no column is recognised as the email address)`);
+  }
+  const choices = [...ROSTER_FIELDS.map((f) => ({ name: f, value: f as MappingTarget })), { name: 'ignore', value: 'ignore' as MappingTarget }];
+  for (const h of ask) {
+    const samples = sampleValues(csv, csv.header.indexOf(h));
+    const guess = guessRosterField(h, new Set(taken.keys()));
+    for (;;) {
+      const field = await ctx.prompter.select<MappingTarget>({ message: `column "${h}"${samples === '' ? '' : ` (e.g. ${samples})`}`, choices, default: guess });
+      const holder = field === 'ignore' ? undefined : taken.get(field);
+      if (holder !== undefined) {
+        ctx.warnAlways(`column "${holder}" already holds ${field}: choose another field for "${h}", or ignore`);
+        continue;
+      }
+      if (field !== 'ignore') taken.set(field, h);
+      answers.push([h, field]);
+      break;
+    }
+  }
+  // Checked before anything is saved: a mapping that cannot import is not offered for next time.
+  try {
+    resolveRosterLayout(csv.header, answers);
+  } catch (err) {
+    if (err instanceof MappingError) throw mappingError(csv.name, err);
+    throw err;
   }
   const target = csv.path !== undefined ? `${csv.path.replace(/\.[^./]*$/, '')}.mapping.json` : path.join(ctx.cwd, 'aicop-mapping.json');
   const save = await ctx.prompter.confirm({ message: `save this mapping to ${target}?`, default: true });
@@ -123,17 +163,10 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
       } catch (err) {
         if (!(err instanceof MappingError)) throw err;
         if (!err.missingEmail || !ctx.canPrompt()) throw mappingError(csv.name, err);
-        const answered = await promptMapping(ctx, csv, explicit);
-        try {
-          layout = resolveRosterLayout(csv.header, answered);
-        } catch (again) {
-          if (again instanceof MappingError) throw mappingError(csv.name, again);
-          throw again;
-        }
+        layout = resolveRosterLayout(csv.header, await promptMapping(ctx, csv, explicit));
       }
-      if (layout.unknown.length > 0) {
-        ctx.warn(`${csv.name}: ignoring ${layout.unknown.length === 1 ? 'column' : 'columns'} ${layout.unknown.map((h) => `"${h}"`).join(', ')} (map with --map "Header=field")`);
-      }
+      if (layout.unknown.length > 0 && ctx.canPrompt()) layout = resolveRosterLayout(csv.header, await promptMapping(ctx, csv, explicit));
+      reportUnknownColumns(ctx, csv.name, layout.unknown, opts.strict);
       return {
         mapping: mappingOf(csv.header, layout.index),
         begin(db, batchId) {

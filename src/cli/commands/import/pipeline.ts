@@ -133,6 +133,18 @@ export function parseHeaderLine(value: string | undefined): number | undefined {
   return n;
 }
 
+/**
+ * Unknown columns are never dropped quietly: a warning that --quiet does not silence, or with
+ * --strict an input error (exit 4) before anything is changed.
+ */
+export function reportUnknownColumns(ctx: CliContext, fileName: string, unknown: readonly string[], strict: boolean): void {
+  if (unknown.length === 0) return;
+  const what = `${unknown.length === 1 ? 'column' : 'columns'} ${unknown.map((h) => JSON.stringify(h)).join(', ')}`;
+  const hint = `map ${unknown.length === 1 ? 'it' : 'each'} with --map "${unknown[0] ?? ''}=<field>", or leave it out with --map "${unknown[0] ?? ''}=ignore"`;
+  if (strict) throw new InputError(`${fileName}: unknown ${what} and --strict is set; nothing was changed`, hint);
+  ctx.warnAlways(`${fileName}: ignoring unknown ${what} (${hint})`);
+}
+
 /** `<dir>/<name>.rejects.csv` beside the input (roster.csv → roster.rejects.csv). */
 export function defaultRejectsPath(inputPath: string): string {
   const ext = path.extname(inputPath).toLowerCase();
