@@ -128,6 +128,27 @@ describe('attendee reports through bin/aicop.js', () => {
   });
 });
 
+describe('unknown columns in events and attendance files', () => {
+  it('warn even with -q; --strict makes them exit 4 with nothing changed', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'events.csv', EVENTS);
+    expect((await t.run(['import', 'events', 'events.csv'])).code).toBe(0);
+    writeFile(t.dir, 'a.csv', 'email,shoe size\nann@gsa.gov,9\n');
+    const strict = await t.run(['-q', 'import', 'attendance', 'a.csv', '--event', '2023-09-CM', '--strict']);
+    expect(strict.code).toBe(4);
+    expect(strict.stderr).toContain('a.csv: unknown column "shoe size" and --strict is set; nothing was changed');
+    expect(attendance(t.dbPath, '2023-09-CM')).toEqual([]);
+    const quiet = await t.run(['-q', 'import', 'attendance', 'a.csv', '--event', '2023-09-CM']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('warning: a.csv: ignoring unknown column "shoe size" (map it with --map "shoe size=<field>", or leave it out with --map "shoe size=ignore")\n');
+    expect(attendance(t.dbPath, '2023-09-CM')).toEqual([['ann@gsa.gov', 1, 0, null, null]]);
+    writeFile(t.dir, 'e2.csv', 'id,title,type,held_on,room\n2023-12-CM,December,community_meeting,2023-12-07,B\n');
+    const ev = await t.run(['import', 'events', 'e2.csv', '--strict']);
+    expect(ev.code).toBe(4);
+    expect(ev.stderr).toContain('unknown column "room" and --strict is set');
+  });
+});
+
 describe('attendee-report helpers', () => {
   it.each([
     ['Overall satisfaction (1-5)', 'satisfaction'],

@@ -239,8 +239,9 @@ async function openInput(ctx: CliContext, opts: PipelineOptions, isHeader: Impor
     if (opts.sheet !== undefined) throw new UsageError('--sheet applies to Excel workbooks (.xlsx), not to CSV input', 'drop --sheet, or import the .xlsx file');
     return openCsv({ file, cwd: ctx.cwd, stdin: ctx.stdin }, { encoding: opts.encoding, delimiter: opts.delimiter, headerLine: opts.headerLine, isHeader });
   }
-  if (opts.encoding !== undefined || opts.delimiter !== undefined) {
-    throw new UsageError(`${opts.encoding !== undefined ? '--encoding' : '--delimiter'} applies to CSV input; ${file} is an Excel workbook`, 'drop it (use --sheet NAME to pick the worksheet)');
+  if (opts.encoding !== undefined || opts.delimiter !== undefined || opts.headerLine !== undefined) {
+    const flag = opts.encoding !== undefined ? '--encoding' : opts.delimiter !== undefined ? '--delimiter' : '--header-line';
+    throw new UsageError(`${flag} applies to CSV input; ${file} is an Excel workbook`, 'drop it (use --sheet NAME to pick the worksheet)');
   }
   const { openXlsx } = await import('../../../xlsx/read.js');
   return openXlsx(file, ctx.cwd, { sheet: opts.sheet });
