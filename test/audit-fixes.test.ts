@@ -93,7 +93,7 @@ describe('aicop export members re-imports as it is (round trip)', () => {
     expect(imp.code).toBe(0);
     const file = path.join(a.dir, 'm.csv');
     expect(imp.stderr.split('\n').slice(0, 2)).toEqual([
-      `warning: ${file}: ignoring columns "left_on", "status" (map with --map "Header=field")`,
+      `warning: ${file}: ignoring unknown columns "left_on", "status" (map each with --map "left_on=<field>", or leave it out with --map "left_on=ignore")`,
       `${file}: 2 rows read: 2 added, 0 updated, 0 unchanged, 0 reactivated, 0 deactivated, 0 rejected`,
     ]);
     const second = await b.run(['export', 'members'], { now: later });
