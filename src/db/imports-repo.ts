@@ -2,10 +2,11 @@ import type { Statement } from 'better-sqlite3';
 import type { RejectReason } from '../core/reasons.js';
 import type { Db } from './open.js';
 import { dropOrphanUnmappedAgencies } from './agencies-repo.js';
+import { identityUndoConflict } from './identity-repo.js';
 import { rederiveSinglePeriod } from './periods-repo.js';
 
 export type ImportKind = 'members' | 'events' | 'attendance';
-export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance' | 'span';
+export type ChangeEntity = 'member' | 'assignment' | 'event' | 'attendance' | 'span' | 'alias';
 
 export interface BatchCounts {
   rows_read: number;
@@ -178,6 +179,7 @@ const ENTITIES: Readonly<Record<ChangeEntity, EntityTable>> = {
   event: { table: 'events', keys: ['id'], hasBatchColumns: true },
   attendance: { table: 'attendance', keys: ['event_id', 'email'], hasBatchColumns: true },
   span: { table: 'member_spans', keys: ['id'], hasBatchColumns: false },
+  alias: { table: 'member_aliases', keys: ['email'], hasBatchColumns: false },
 };
 
 /** Why an undo cannot run: a later change to a row this batch changed. */
@@ -238,6 +240,9 @@ export function findUndoConflict(db: Db, batchId: number): UndoConflict | undefi
     )
     .get({ b: batchId });
   if (a) return { entity: 'assignment', key: a.email, laterBatch: a.later, label: a.email };
+  const batch = getBatch(db, batchId);
+  const identity = identityUndoConflict(db, batchId, batch ? (JSON.parse(batch.options) as unknown) : {});
+  if (identity) return { entity: 'member', key: identity.label, laterBatch: identity.laterBatch, label: identity.label };
   return undefined;
 }
 
@@ -289,6 +294,8 @@ export function undoBatch(db: Db, batchId: number, who: string, at: string): Und
   }
   // Spans this batch opened (new periods, fact changes); those it ended were restored above.
   db.prepare('DELETE FROM member_spans WHERE batch_id = ?').run(batchId);
+  // Aliases it created (renames, merges); those it moved or removed were restored above.
+  db.prepare('DELETE FROM member_aliases WHERE batch_id = ?').run(batchId);
   // A batch recorded before membership history (migration 013) kept member rows only: the one
   // period of each member it changed is re-derived from the restored row.
   const since = Number(db.prepare("SELECT value FROM meta WHERE key = 'history_since_batch'").pluck().get() ?? 0);

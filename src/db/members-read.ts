@@ -189,6 +189,8 @@ export interface MemberDetail {
   readonly imports: readonly MemberImportRef[];
   /** Membership periods, oldest first (SPEC §10), with the agency name at each period's end. */
   readonly periods: readonly (Period & { readonly agency: string | null })[];
+  /** Former addresses (SPEC §11): renamed from or merged in, oldest first. */
+  readonly aliases: readonly { readonly email: string; readonly reason: 'rename' | 'merge'; readonly since: string }[];
 }
 
 /** One member by normalised email with agency, group history and the imports that touched it. */
@@ -220,5 +222,10 @@ export function getMemberDetail(db: Db, email: string, today: string): MemberDet
     .all({ id: member.id });
   const agencyName = db.prepare<[number], string>('SELECT name FROM agencies WHERE id = ?').pluck();
   const periods = listPeriods(db, member.id).map((p) => ({ ...p, agency: p.agency_id === null ? null : (agencyName.get(p.agency_id) ?? null) }));
-  return { member, agency_source: agencySource, groups, imports, periods };
+  const aliases = db
+    .prepare<[number], { email: string; reason: 'rename' | 'merge'; since: string }>(
+      'SELECT email, reason, created_at AS since FROM member_aliases WHERE member_id = ? ORDER BY created_at, email',
+    )
+    .all(member.id);
+  return { member, agency_source: agencySource, groups, imports, periods, aliases };
 }

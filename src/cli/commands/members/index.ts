@@ -79,12 +79,53 @@ function registerMembersRemove(noun: Command, ctx: CliContext): Command {
   return withExamples(cmd, 'aicop members remove jane.doe@nasa.gov', 'aicop members remove jane.doe@nasa.gov --purge --yes');
 }
 
+function registerMembersRename(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('rename')
+    .description('move a member to a new address (periods, groups, attendance kept; the agency changes from today or --effective); the old address stays as a former address')
+    .argument('<old>', 'the member\'s current address')
+    .argument('<new>', 'the new address (same eligibility rules as an import)')
+    .option('--effective <date>', 'when the new address\'s agency takes effect (default: today)')
+    .action(async (from: string, to: string, flags: { effective?: string }) => {
+      const { runMembersRename } = await import('./rename.js');
+      runMembersRename(ctx, { from, to, effective: flags.effective });
+    });
+  return withExamples(cmd, 'aicop members rename jose.garcia@mail.nih.gov jose.garcia@nih.gov');
+}
+
+function registerMembersMerge(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('merge')
+    .description('join two records of one person: periods united, groups and attendance moved, <drop> kept as a former address of <keep> (asks; --yes when not on a terminal; undo with imports undo)')
+    .argument('<keep>', 'the address to keep')
+    .argument('<drop>', 'the other record\'s address (becomes a former address)')
+    .action(async (keep: string, drop: string) => {
+      const { runMembersMerge } = await import('./merge.js');
+      await runMembersMerge(ctx, keep, drop);
+    });
+  return withExamples(cmd, 'aicop members merge jose.garcia@nih.gov jgarcia@nih.gov --yes');
+}
+
+function registerMembersDuplicates(noun: Command, ctx: CliContext): Command {
+  const cmd = noun
+    .command('duplicates')
+    .description('likely duplicates (same local part under one domain, dots or +tags, same name at one agency), most certain first; csv when piped')
+    .action(async () => {
+      const { runMembersDuplicates } = await import('./duplicates.js');
+      runMembersDuplicates(ctx);
+    });
+  return withExamples(cmd, 'aicop members duplicates', 'aicop members duplicates --format json');
+}
+
 export function registerMembers(program: Command, ctx: CliContext): Command {
-  const noun = program.command('members').description('list, show, add, update and remove members');
+  const noun = program.command('members').description('list, show, add, update, remove, rename and merge members; find likely duplicates');
   registerMembersList(noun, ctx);
   registerMembersShow(noun, ctx);
   registerMembersAdd(noun, ctx);
   registerMembersUpdate(noun, ctx);
   registerMembersRemove(noun, ctx);
+  registerMembersRename(noun, ctx);
+  registerMembersMerge(noun, ctx);
+  registerMembersDuplicates(noun, ctx);
   return noun;
 }

@@ -2,6 +2,7 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
+import { findAlias, memberById } from '../../../db/identity-repo.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
 import { memberJson } from './list.js';
 import { kindLabel } from '../groups/shared.js';
@@ -40,6 +41,10 @@ function renderMemberDetail(d: MemberDetail): string {
     const changes = p.changes > 0 ? `, ${p.changes} ${p.changes === 1 ? 'change' : 'changes'} of agency or type` : '';
     lines.push(`  period ${p.period}  ${p.start_on} – ${p.end_on ?? '(open)'}  ${p.member_type}${p.agency !== null ? `, ${p.agency}` : ''}${changes}${counted}`);
   }
+  if (d.aliases.length > 0) {
+    lines.push('', 'former addresses:');
+    for (const a of d.aliases) lines.push(`  ${a.email}  (${a.reason === 'merge' ? 'merged' : 'renamed'} ${a.since.slice(0, 10)})`);
+  }
   lines.push('', 'group history:');
   if (d.groups.length === 0) lines.push('  none');
   for (const g of d.groups) {
@@ -57,12 +62,22 @@ function renderMemberDetail(d: MemberDetail): string {
 export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): MemberDetail {
   const format = resolveFormat(ctx, ['table', 'json'] as const, 'table');
   const email = normaliseEmail(opts.email);
-  const detail = getMemberDetail(ctx.readDb(), email, isoDateOf(ctx.now()));
+  const db = ctx.readDb();
+  let detail = getMemberDetail(db, email, isoDateOf(ctx.now()));
+  if (!detail) {
+    // A former address shows its member, saying so.
+    const alias = findAlias(db, email);
+    const owner = alias ? memberById(db, alias.member_id) : undefined;
+    if (owner) {
+      ctx.info(`${email} is a former address of ${owner.email}`);
+      detail = getMemberDetail(db, owner.email, isoDateOf(ctx.now()));
+    }
+  }
   if (!detail) {
     throw new UsageError(`${email}: no member with this address`, `search for it with: aicop members list --status all --search ${JSON.stringify(email.split('@')[0] ?? email)}`);
   }
   if (format === 'json') {
-    const json = { ...memberJson(detail.member), periods: detail.periods, groups: detail.groups, imports: detail.imports };
+    const json = { ...memberJson(detail.member), periods: detail.periods, groups: detail.groups, imports: detail.imports, former_addresses: detail.aliases };
     emit(ctx, `${JSON.stringify(json, null, 2)}\n`);
   } else {
     emit(ctx, renderMemberDetail(detail));
