@@ -17,6 +17,7 @@ export const ROSTER_FIELDS = [
   'practice_areas',
   'joined_on',
   'effective_on',
+  'previous_email',
 ] as const;
 export type RosterField = (typeof ROSTER_FIELDS)[number];
 export type MappingTarget = RosterField | 'ignore';
@@ -44,6 +45,7 @@ const ALIAS_LIST: ReadonlyArray<readonly [RosterField, readonly string[]]> = [
   ['practice_areas', ['practice areas', 'practice area', 'interests']],
   ['joined_on', ['joined', 'joined on', 'join date', 'date joined']],
   ['effective_on', ['effective', 'effective on', 'effective date', 'as of']],
+  ['previous_email', ['previous email', 'old email', 'former email']],
 ];
 
 /** Normalised header → field, including each field's own name (first_name, joined_on…). */
@@ -283,6 +285,8 @@ export interface RosterRecord {
   readonly joined_on: string | null;
   /** When this row's agency and member type take effect (SPEC §10); null: the import's date. */
   readonly effective_on: string | null;
+  /** The member's former address (SPEC §11): the member it names is renamed to `email`. */
+  readonly previous_email: string | null;
 }
 
 export interface RowError {
@@ -374,6 +378,15 @@ export function validateRosterRow(fields: readonly string[], layout: RosterLayou
     effective = parseDate(rawEffective);
     if (effective === null) return { reason: 'bad_date', detail: `effective date "${rawEffective}" is not a real date as YYYY-MM-DD, M/D/YYYY or M/D/YY`, email };
   }
+  let previous: string | null = null;
+  const rawPrevious = text(fields, ix.previous_email);
+  if (rawPrevious !== null) {
+    previous = rawPrevious.toLowerCase().replace(/\.$/, '');
+    const at = previous.indexOf('@');
+    if (at < 1 || at !== previous.lastIndexOf('@') || at === previous.length - 1 || /\s/.test(previous)) {
+      return { reason: 'bad_value', detail: `previous email "${rawPrevious}" is not an email address`, email };
+    }
+  }
   let wg: GroupInfo[] | null = null;
   const rawWg = text(fields, ix.working_groups);
   if (rawWg !== null) {
@@ -402,6 +415,7 @@ export function validateRosterRow(fields: readonly string[], layout: RosterLayou
     practice_areas: pa,
     joined_on: joined,
     effective_on: effective,
+    previous_email: previous,
   };
 }
 

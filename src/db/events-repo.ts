@@ -113,7 +113,10 @@ function createEventsRepo(db: Db): EventsRepo {
   const getAttendance = db.prepare(
     'SELECT event_id, email, member_id, registered, attended, satisfaction, nps, comment, created_batch, updated_batch FROM attendance WHERE event_id = ? AND email = ?',
   ) as Statement<[string, string], AttendanceRow>;
-  const memberId = db.prepare('SELECT id FROM members WHERE email = ?').pluck() as Statement<[string], number>;
+  // A former address (SPEC §11) counts for its member.
+  const memberId = db
+    .prepare('SELECT coalesce((SELECT id FROM members WHERE email = @e), (SELECT member_id FROM member_aliases WHERE email = @e))')
+    .pluck() as Statement<[{ e: string }], number | null>;
   const insertAttendance = db.prepare(
     `INSERT INTO attendance (event_id, email, member_id, registered, attended, satisfaction, nps, comment, created_batch, updated_batch)
      VALUES (@event_id, @email, @member_id, @registered, @attended, @satisfaction, @nps, @comment, @batch, @batch)`,
@@ -124,7 +127,8 @@ function createEventsRepo(db: Db): EventsRepo {
   );
 
   const link = db.prepare(
-    'UPDATE attendance SET member_id = (SELECT m.id FROM members m WHERE m.email = attendance.email) WHERE member_id IS NULL AND email IN (SELECT email FROM members)',
+    `UPDATE attendance SET member_id = coalesce((SELECT m.id FROM members m WHERE m.email = attendance.email), (SELECT a.member_id FROM member_aliases a WHERE a.email = attendance.email))
+     WHERE member_id IS NULL AND (email IN (SELECT email FROM members) OR email IN (SELECT email FROM member_aliases))`,
   );
 
   return {
@@ -156,7 +160,7 @@ function createEventsRepo(db: Db): EventsRepo {
       const params = {
         event_id: rec.eventId,
         email: rec.email,
-        member_id: memberId.get(rec.email) ?? null,
+        member_id: memberId.get({ e: rec.email }) ?? null,
         registered: rec.registered ? 1 : 0,
         attended: rec.attended ? 1 : 0,
         satisfaction: rec.satisfaction,
@@ -279,7 +283,7 @@ export function iterateAttendanceExport(db: Db, filter: EventFilter = {}): Itera
   const w = where(filter);
   const sql = `
     SELECT a.event_id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.host, e.government_wide,
-      a.email, EXISTS (SELECT 1 FROM members m WHERE m.email = a.email) AS member, a.registered, a.attended, a.satisfaction, a.nps, a.comment
+      a.email, a.member_id IS NOT NULL AS member, a.registered, a.attended, a.satisfaction, a.nps, a.comment
     FROM attendance a JOIN events e ON e.id = a.event_id
     ${w.sql}
     ORDER BY e.held_on, a.event_id, a.email`;

@@ -254,6 +254,9 @@ export function findUndoConflict(db: Db, batchId: number): UndoConflict | undefi
 export function undoBatch(db: Db, batchId: number, who: string, at: string): UndoResult {
   const assignmentsRemoved = db.prepare('DELETE FROM assignments WHERE batch_id = ?').run(batchId).changes;
   const assignmentsReopened = db.prepare('UPDATE assignments SET removed_on = NULL, removed_batch = NULL WHERE removed_batch = ?').run(batchId).changes;
+  // Spans this batch opened (new periods, fact changes, a merge's united spans) go first: a
+  // span it deleted may come back under an id SQLite handed to one of them (rowid reuse).
+  db.prepare('DELETE FROM member_spans WHERE batch_id = ?').run(batchId);
   const changes = db
     .prepare<[number], { entity: ChangeEntity; entity_key: string; op: 'insert' | 'update' | 'delete'; before: string | null }>(
       'SELECT entity, entity_key, op, before FROM batch_changes WHERE batch_id = ? ORDER BY seq DESC',
@@ -292,8 +295,6 @@ export function undoBatch(db: Db, batchId: number, who: string, at: string): Und
     }
     restored++;
   }
-  // Spans this batch opened (new periods, fact changes); those it ended were restored above.
-  db.prepare('DELETE FROM member_spans WHERE batch_id = ?').run(batchId);
   // Aliases it created (renames, merges); those it moved or removed were restored above.
   db.prepare('DELETE FROM member_aliases WHERE batch_id = ?').run(batchId);
   // A batch recorded before membership history (migration 013) kept member rows only: the one

@@ -5,6 +5,7 @@ import { closeAssignment, openAssignment, type AssignmentSource } from './groups
 import type { ChangeRecorder } from './imports-repo.js';
 import type { Db } from './open.js';
 import { addToRollups, resumeRollups, suspendRollups } from './rollups.js';
+import { hasAliases, renameMember } from './identity-repo.js';
 import { changeFacts, correctPeriodStart, currentPeriod, leave, rejoin, startFirstPeriod } from './periods-repo.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
@@ -310,6 +311,10 @@ export function createRosterApplier(
     onJoinDateKept?: (email: string, kept: string, given: string, refused: string | null) => void;
     /** --correct-history moved a period start. */
     onHistoryCorrected?: (email: string, from: string, to: string) => void;
+    /** A previous_email column renamed a member (SPEC §11). */
+    onRenamed?: (from: string, to: string) => void;
+    /** A row's previous_email names another member than its email: both are members. */
+    onPreviousIsOther?: (email: string, previous: string, previousMember: string) => void;
   },
 ): RosterApplier {
   // Ids, not emails: a million-member re-import fills this table, and integer keys keep it small.
@@ -334,6 +339,12 @@ export function createRosterApplier(
     return changed;
   };
 
+  // Former addresses resolve to their member; the lookup is skipped while there are none.
+  let aliases = hasAliases(db);
+  const byAlias = db.prepare<[string], MemberRow>(
+    `SELECT ${MEMBER_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')} FROM member_aliases a JOIN members m ON m.id = a.member_id WHERE a.email = ?`,
+  );
+
   // New members (and their first periods) are written in bulk; the first id they get:
   const firstNewMember = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM members').pluck().get() as number;
   const bulk = new BulkAdds(db, { batchId: o.batchId, nowIso: o.nowIso, source, firstId: firstNewMember });
@@ -352,7 +363,23 @@ export function createRosterApplier(
   return {
     apply(r) {
       if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
-      const existing = s.byEmail.get(r.email);
+      // A former address (an alias) names its member (SPEC §11).
+      let existing = s.byEmail.get(r.email) ?? (aliases ? byAlias.get(r.email) : undefined);
+      let renamed = false;
+      if (r.previous_email !== null && r.previous_email !== r.email) {
+        // previous_email: the member under that address moves to this row's address.
+        const prev = s.byEmail.get(r.previous_email) ?? (aliases ? byAlias.get(r.previous_email) : undefined);
+        if (prev && !existing && prev.created_batch !== o.batchId) {
+          const on = r.effective_on ?? o.effective ?? o.today;
+          renameMember(db, prev, { email: r.email, domain: r.domain, agencyId: o.resolver.resolve(r.domain) }, on, { batchId: o.batchId, recorder: o.recorder, nowIso: o.nowIso });
+          aliases = true;
+          renamed = true;
+          o.onRenamed?.(prev.email, r.email);
+          existing = s.byEmail.get(r.email);
+        } else if (prev && existing && prev.id !== existing.id) {
+          o.onPreviousIsOther?.(r.email, r.previous_email, prev.email);
+        }
+      }
       if (!existing) {
         const joined = r.joined_on ?? o.today;
         const id = bulk.addMember(newMemberFrom(r, o.resolver.resolve(r.domain), joined));
@@ -418,7 +445,7 @@ export function createRosterApplier(
           if (desired.length > 0) groupsChanged = syncGroups(existing.id, kind, desired, open, replace, o.today) || groupsChanged;
         }
       }
-      if (!fieldsChanged && !reactivated && !groupsChanged && !recorded) return 'unchanged';
+      if (!fieldsChanged && !reactivated && !groupsChanged && !recorded && !renamed) return 'unchanged';
       record();
       const period = currentPeriod(db, existing.id);
       if (period) {
@@ -426,7 +453,7 @@ export function createRosterApplier(
         next.left_on = period.left_on;
       }
       writeMember(db, next, o.nowIso, o.batchId);
-      return reactivated ? 'reactivated' : fieldsChanged || groupsChanged ? 'updated' : 'unchanged';
+      return reactivated ? 'reactivated' : fieldsChanged || groupsChanged || renamed ? 'updated' : 'unchanged';
     },
     flush() {
       bulk.flush();

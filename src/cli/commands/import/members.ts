@@ -30,6 +30,8 @@ import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-rep
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
+import { duplicatePairs } from '../../../core/identity.js';
+import { findDuplicateCandidates } from '../../../db/identity-repo.js';
 import { mappingOf, parseHeaderLine, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
@@ -175,6 +177,7 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
           const now = ctx.now();
           let joinDatesKept = 0;
           const corrected: string[] = [];
+          const renamed: string[] = [];
           const applier = createRosterApplier(db, {
             batchId,
             mode: opts.onDuplicate,
@@ -191,7 +194,14 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
             onHistoryCorrected(email, from, to) {
               corrected.push(`  ${email}: joined ${from} (FY ${fiscalYearOf(from)}) → ${to} (FY ${fiscalYearOf(to)})`);
             },
+            onRenamed(from, to) {
+              renamed.push(`  ${from} → ${to}`);
+            },
+            onPreviousIsOther(email, previous, other) {
+              ctx.warn(`${email}: previous_email ${previous} is another member (${other}); both kept. If they are one person: aicop members merge ${email} ${other}`);
+            },
           });
+          let possibleDuplicates = 0;
           return {
             row(fields, line) {
               const r = validateRosterRow(fields, layout, env);
@@ -212,8 +222,19 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
               if (corrected.length > 0) {
                 ctx.info(`history corrected for ${corrected.length} ${corrected.length === 1 ? 'member' : 'members'} (--correct-history):\n${corrected.join('\n')}`);
               }
+              if (renamed.length > 0) {
+                ctx.info(`renamed (previous_email) ${renamed.length} ${renamed.length === 1 ? 'member' : 'members'}; the old addresses are kept as former addresses:\n${renamed.join('\n')}`);
+              }
               // Attendance imported before these people became members now counts as theirs.
               linkAttendanceToMembers(db);
+              // Rows that look like an existing member under another address were applied; say so.
+              const { pairs } = duplicatePairs(findDuplicateCandidates(db, { batchId }), isoDateOf(now));
+              possibleDuplicates = pairs.length;
+              if (pairs.length > 0) {
+                const shown = pairs.slice(0, 10).map((p) => `  ${p.drop.email} ~ ${p.keep.email} (${p.reason})`);
+                if (pairs.length > shown.length) shown.push(`  … and ${pairs.length - shown.length} more`);
+                ctx.warn(`${pairs.length} ${pairs.length === 1 ? 'row looks' : 'rows look'} like an existing member under another address (imported as given):\n${shown.join('\n')}`);
+              }
               let deactivated = 0;
               if (opts.sync) {
                 const { absent, active } = applier.countAbsent();
@@ -231,6 +252,9 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
                 ctx.warn(`${g.name} now has ${g.members} members, over its capacity of ${g.capacity} (an import does not refuse a full group; see: aicop groups members "${g.name}")`);
               }
               return { deactivated };
+            },
+            notes() {
+              return possibleDuplicates > 0 ? [`possible duplicates: ${possibleDuplicates}, see aicop members duplicates`] : [];
             },
           };
         },

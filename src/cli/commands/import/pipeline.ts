@@ -55,6 +55,8 @@ export type RowOutcome = 'added' | 'updated' | 'unchanged' | 'reactivated';
 export interface ImportSession {
   row(fields: readonly string[], line: number): RowOutcome | RowReject;
   finish?(): Promise<Partial<BatchCounts>> | Partial<BatchCounts>;
+  /** Extra summary lines (after finish), e.g. `possible duplicates: N, see aicop members duplicates`. */
+  notes?(): readonly string[];
 }
 
 export interface PreparedImport {
@@ -114,6 +116,8 @@ export interface ImportResult {
   readonly rejectsByReason: Readonly<Partial<Record<RejectReason, number>>>;
   readonly rejectsFile: string | undefined;
   readonly elapsedMs: number;
+  /** Extra summary lines from the kind (see ImportSession.notes). */
+  readonly notes?: readonly string[];
 }
 
 /** Parses a --max-reject-rate value: a percentage 0-100 (a trailing % is allowed). */
@@ -369,6 +373,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
         rejectsByReason: byReason,
         rejectsFile: rejects.written ? rejectsTarget : undefined,
         elapsedMs: 0,
+        notes: session.notes?.() ?? [],
       };
       const tooMany = counts.rows_read > 0 && (counts.rejected / counts.rows_read) * 100 > opts.maxRejectRate;
       if (opts.strict && counts.rejected > 0) {
@@ -423,6 +428,7 @@ export function printSummary(ctx: CliContext, r: ImportResult, rolledBack = fals
   if (reasons.length > 0) {
     lines.push(`rejected by reason: ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}${r.rejectsFile ? ` (rows in ${r.rejectsFile})` : ''}`);
   }
+  for (const note of r.notes ?? []) lines.push(note);
   const secs = (r.elapsedMs / 1000).toFixed(1);
   if (rolledBack) lines.push(`nothing was changed; ${secs}s`);
   else if (r.status === 'dry-run') lines.push(`dry run: nothing was changed (this would have been batch ${r.batchId}); ${secs}s`);
