@@ -265,6 +265,43 @@ describe('members merge (SPEC §11)', () => {
   }, 60_000);
 });
 
+describe('imports and identity (SPEC §11)', () => {
+  it('warns about rows that look like an existing member and counts them in the summary', async () => {
+    const t = tempDb();
+    expect((await t.run(['import', 'members', writeFile(t.dir, 'a.csv', roster(`${JOSE},Jose,Garcia,2021-01-15,`, 'pat.kim@nasa.gov,Pat,Kim,2021-01-15,'))], at('2022-01-01'))).code).toBe(0);
+    const r = await t.run(['import', 'members', writeFile(t.dir, 'b.csv', roster(`${JOSE2},Jose,Garcia,,`, 'p.kim@nasa.gov,Pat,Kim,,', 'new.person@nasa.gov,New,Person,,'))], at('2022-02-01'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: 2 rows look like an existing member under another address (imported as given):\n  ${JOSE2} ~ ${JOSE} (same_local_part)\n  p.kim@nasa.gov ~ pat.kim@nasa.gov (same_name_same_agency)\n`);
+    expect(r.stderr).toContain('3 added, 0 updated');
+    expect(r.stderr).toContain('possible duplicates: 2, see aicop members duplicates\nbatch 2 ');
+    // A file without look-alikes says nothing of the kind.
+    const clean = await t.run(['import', 'members', writeFile(t.dir, 'c.csv', roster('zed.zed@nasa.gov,Zed,Zed,,'))], at('2022-02-02'));
+    expect(clean.stderr).not.toContain('possible duplicates');
+  }, 30_000);
+
+  it('a previous_email column renames on import, and undoing the import restores every table', async () => {
+    const t = await story();
+    const before = state(t);
+    const f = writeFile(t.dir, 'moves.csv', `Email,Former Email,Title\n${ANN2},${ANN},Analyst\n${JOSE2},${JOSE},\n`);
+    const r = await t.run(['import', 'members', f], at('2024-02-01'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`renamed (previous_email) 1 member; the old addresses are kept as former addresses:\n  ${ANN} → ${ANN2}`);
+    expect(r.stderr).toContain(`warning: ${JOSE2}: previous_email ${JOSE} is another member (${JOSE}); both kept. If they are one person: aicop members merge ${JOSE2} ${JOSE}`);
+    expect(r.stderr).toContain('0 added, 1 updated, 1 unchanged');
+    expect(r.stderr).not.toContain('closed fiscal');
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare('SELECT email, job_title FROM members WHERE email LIKE ? ').raw().all('ann.lee%')).toEqual([[ANN2, 'Analyst']]);
+      expect(db.prepare('SELECT email, reason FROM member_aliases').raw().all()).toEqual([[ANN, 'rename']]);
+    } finally {
+      db.close();
+    }
+    const batch = Number(/batch (\d+) in/.exec(r.stderr)?.[1]);
+    expect((await t.run(['--yes', 'imports', 'undo', String(batch)], at('2024-02-02'))).code).toBe(0);
+    expect(state(t)).toBe(before);
+  }, 60_000);
+});
+
 describe('members duplicates (SPEC §11)', () => {
   it('lists likely duplicates with the reason, most certain first', async () => {
     const t = tempDb();

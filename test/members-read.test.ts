@@ -193,7 +193,7 @@ describe('aicop members show', () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(j)).toEqual([
       'email', 'first_name', 'last_name', 'member_type', 'job_title', 'role_track', 'reported_agency', 'domain', 'agency', 'organization', 'level',
-      'working_groups', 'practice_areas', 'joined_on', 'left_on', 'status', 'created_at', 'updated_at', 'periods', 'groups', 'imports',
+      'working_groups', 'practice_areas', 'joined_on', 'left_on', 'status', 'created_at', 'updated_at', 'periods', 'groups', 'imports', 'former_addresses',
     ]);
     expect(j.periods).toEqual([{ period: 1, start_on: '2024-01-15', end_on: null, agency_id: t.ids.alpha, member_type: 'employee', changes: 0, agency: 'Alpha Test Agency' }]);
     expect(j.groups).toEqual([

@@ -91,6 +91,7 @@ describe('validateRosterRow', () => {
       practice_areas: null,
       joined_on: '2022-03-04',
       effective_on: null,
+      previous_email: null,
     });
   });
   it('makes .ctr on .mil a contractor by default', () => {
