@@ -131,3 +131,9 @@ export function duplicatePairs<M extends DuplicateCandidate>(
   const pairs = [...seen.values()].sort((x, y) => y.confidence - x.confidence || (x.keep.email < y.keep.email ? -1 : x.keep.email > y.keep.email ? 1 : x.drop.email < y.drop.email ? -1 : 1));
   return { pairs, skippedNameGroups };
 }
+
+/** The reason code of a look-alike an import found (see members duplicates). */
+export function lookAlikeReason(p: { readonly added: DuplicateCandidate; readonly existing: DuplicateCandidate; readonly reason: 'address' | 'name' }): DuplicateReason {
+  if (p.reason === 'name') return 'same_name_same_agency';
+  return localOf(p.added.email) === localOf(p.existing.email) ? 'same_local_part' : 'local_part_variant';
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { registeredDomain } from '../core/agency-match.js';
-import { canonicalLocalPart, uniteIntervals, type Interval } from '../core/identity.js';
+import { uniteIntervals, type Interval } from '../core/identity.js';
 import type { MemberType } from '../core/roster.js';
 import type { ChangeRecorder } from './imports-repo.js';
 import type { MemberRow } from './members-repo.js';
@@ -347,16 +347,23 @@ export function identityUndoConflict(db: Db, batchId: number, options: unknown):
   return undefined;
 }
 
-/** Registers the SQL functions the duplicate search groups by (once per connection). */
-const registered = new WeakSet<Db>();
-function registerFunctions(db: Db): void {
-  if (registered.has(db)) return;
-  db.function('aicop_same_person_key', { deterministic: true }, (email: unknown, domain: unknown) => {
-    const e = String(email);
-    return `${canonicalLocalPart(e.slice(0, e.lastIndexOf('@')))}@${registeredDomain(String(domain))}`;
-  });
-  registered.add(db);
+/**
+ * The registered domain of every member domain (a few thousand distinct ones), in a TEMP table,
+ * so the keys below are plain SQL: the rule (public suffixes under .us) lives in core.
+ */
+function loadRegisteredDomains(db: Db): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_regdomains (domain TEXT PRIMARY KEY, reg TEXT NOT NULL) WITHOUT ROWID; DELETE FROM temp.aicop_regdomains;');
+  const ins = db.prepare<[string, string]>('INSERT INTO temp.aicop_regdomains (domain, reg) VALUES (?, ?)');
+  for (const d of db.prepare<[], string>('SELECT DISTINCT domain FROM members').pluck().all()) ins.run(d, registeredDomain(d));
 }
+
+// The local part with a +tag dropped and dots removed (core/identity.ts canonicalLocalPart, in
+// SQL), then @ and the registered domain: one person's key under one mail system.
+const LOCAL = "substr(m.email, 1, instr(m.email, '@') - 1)";
+const ADDRESS_KEY = `replace(CASE WHEN instr(${LOCAL}, '+') > 1 THEN substr(${LOCAL}, 1, instr(${LOCAL}, '+') - 1) ELSE ${LOCAL} END, '.', '') || '@' || r.reg`;
+const NAME_KEY = 'lower(trim(m.first_name)) || char(31) || lower(trim(m.last_name)) || char(31) || m.agency_id';
+const NAME_KNOWN = "m.first_name IS NOT NULL AND m.last_name IS NOT NULL AND m.agency_id IS NOT NULL AND trim(m.first_name) <> '' AND trim(m.last_name) <> ''";
+const CANDIDATE_COLUMNS = 'm.id, m.email, m.first_name, m.last_name, m.agency_id, m.joined_on, m.left_on, m.created_batch';
 
 export interface DuplicateMember {
   readonly id: number;
@@ -377,36 +384,97 @@ export interface DuplicateCandidates {
   readonly byName: DuplicateMember[][];
 }
 
+function agencyNames(db: Db): Map<number, string> {
+  return new Map(db.prepare<[], [number, string]>('SELECT id, name FROM agencies').raw().all());
+}
+
 /**
  * Members that may be one person, in groups by key (SPEC §11): same local part (dots and a
  * +tag ignored) under one registered domain; same first and last name (case and spaces
- * ignored) at one agency. Two GROUP BY passes over members, never a pairwise scan. With
- * `batchId`, only groups holding a member that batch added (an import's warning).
+ * ignored) at one agency. One sorted pass over members per key, never a pairwise scan.
  */
-export function findDuplicateCandidates(db: Db, opts: { batchId?: number } = {}): DuplicateCandidates {
-  registerFunctions(db);
-  const onlyBatch = opts.batchId !== undefined ? 'AND sum(created_batch IS @b) > 0' : '';
-  const params = { b: opts.batchId ?? null };
+export function findDuplicateCandidates(db: Db): DuplicateCandidates {
+  loadRegisteredDomains(db);
+  const names = agencyNames(db);
   const groupsOf = (keySql: string, where: string): DuplicateMember[][] => {
-    const keys = db
-      .prepare<[{ b: number | null }], { ids: string }>(
-        `SELECT group_concat(id) AS ids FROM (SELECT id, created_batch, ${keySql} AS k FROM members ${where})
-         GROUP BY k HAVING count(*) > 1 ${onlyBatch} ORDER BY k`,
+    const rows = db
+      .prepare<[], DuplicateMember & { k: string; n: number }>(
+        `SELECT * FROM (SELECT k, ${CANDIDATE_COLUMNS.replace(/m\./g, '')}, count(*) OVER (PARTITION BY k) AS n FROM (
+           SELECT ${keySql} AS k, ${CANDIDATE_COLUMNS} FROM members m JOIN temp.aicop_regdomains r ON r.domain = m.domain ${where}))
+         WHERE n > 1 ORDER BY k, id`,
       )
-      .all(params);
-    const get = db.prepare<[number], DuplicateMember>(
-      `SELECT m.id, m.email, m.first_name, m.last_name, m.agency_id, a.name AS agency, m.joined_on, m.left_on, m.created_batch
-       FROM members m LEFT JOIN agencies a ON a.id = m.agency_id WHERE m.id = ?`,
-    );
-    return keys.map((g) => g.ids.split(',').map((id) => get.get(Number(id))).filter((m): m is DuplicateMember => m !== undefined));
+      .iterate();
+    const out: DuplicateMember[][] = [];
+    let key: string | undefined;
+    for (const { k, n, ...m } of rows) {
+      void n;
+      const member = { ...m, agency: m.agency_id === null ? null : (names.get(m.agency_id) ?? null) };
+      if (k !== key) out.push([member]);
+      else out[out.length - 1]?.push(member);
+      key = k;
+    }
+    return out;
   };
-  return {
-    byAddress: groupsOf('aicop_same_person_key(email, domain)', ''),
-    byName: groupsOf(
-      "lower(trim(first_name)) || char(31) || lower(trim(last_name)) || char(31) || agency_id",
-      "WHERE first_name IS NOT NULL AND last_name IS NOT NULL AND agency_id IS NOT NULL AND trim(first_name) <> '' AND trim(last_name) <> ''",
-    ),
+  return { byAddress: groupsOf(ADDRESS_KEY, ''), byName: groupsOf(NAME_KEY, `WHERE ${NAME_KNOWN}`) };
+}
+
+/** A member an import added that looks like a member who was there before (SPEC §11). */
+export interface LookAlike {
+  readonly added: DuplicateMember;
+  readonly existing: DuplicateMember;
+  readonly reason: 'address' | 'name';
+}
+
+/**
+ * The members with id >= `firstNew` (those an import added) that share a key with a member
+ * who was there before (id < firstNew). The new members' keys go into an indexed TEMP table and
+ * one scan of the earlier members probes it, so the cost is one pass, with no sort of the
+ * large side. A name shared by more than `maxNameMatches` earlier members is a common name,
+ * not a likely duplicate, and is left out. Returns how many new members look like someone, and
+ * the first `limit` of them with the member each resembles.
+ */
+export function findLookAlikes(db: Db, firstNew: number, maxNameMatches: number, limit: number): { rows: number; examples: LookAlike[] } {
+  const before = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id < ? LIMIT 1)').pluck().get(firstNew) ?? 0;
+  const added = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id >= ? LIMIT 1)').pluck().get(firstNew) ?? 0;
+  if (before === 0 || added === 0) return { rows: 0, examples: [] };
+  loadRegisteredDomains(db);
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_new_keys (kind TEXT NOT NULL, k TEXT NOT NULL, id INTEGER NOT NULL); DELETE FROM temp.aicop_new_keys;');
+  db.prepare<[number]>(
+    `INSERT INTO temp.aicop_new_keys (kind, k, id) SELECT 'address', ${ADDRESS_KEY}, m.id FROM members m JOIN temp.aicop_regdomains r ON r.domain = m.domain WHERE m.id >= ?`,
+  ).run(firstNew);
+  db.prepare<[number]>(`INSERT INTO temp.aicop_new_keys (kind, k, id) SELECT 'name', ${NAME_KEY}, m.id FROM members m WHERE m.id >= ? AND ${NAME_KNOWN}`).run(firstNew);
+  db.exec('CREATE INDEX IF NOT EXISTS temp.aicop_new_keys_k ON aicop_new_keys(kind, k)');
+  const pairs = db
+    .prepare<[{ first: number }], { added: number; existing: number; reason: 'address' | 'name' }>(
+      // CROSS JOIN keeps members as the outer loop: the planner would otherwise scan members
+      // once per new key (quadratic; minutes for 1,000 rows against a million members).
+      `SELECT n.id AS added, m.id AS existing, 'address' AS reason FROM members m CROSS JOIN temp.aicop_regdomains r ON r.domain = m.domain
+         CROSS JOIN temp.aicop_new_keys n ON n.kind = 'address' AND n.k = ${ADDRESS_KEY} WHERE m.id < @first
+       UNION ALL
+       SELECT n.id, m.id, 'name' FROM members m CROSS JOIN temp.aicop_new_keys n ON n.kind = 'name' AND n.k = ${NAME_KEY} WHERE m.id < @first AND ${NAME_KNOWN}
+       ORDER BY 1, 3, 2`,
+    )
+    .all({ first: firstNew });
+  db.exec('DROP TABLE IF EXISTS temp.aicop_new_keys; DROP TABLE IF EXISTS temp.aicop_regdomains;');
+  const nameMatches = new Map<number, number>();
+  for (const p of pairs) if (p.reason === 'name') nameMatches.set(p.added, (nameMatches.get(p.added) ?? 0) + 1);
+  const names = agencyNames(db);
+  const get = db.prepare<[number], Omit<DuplicateMember, 'agency'>>(`SELECT ${CANDIDATE_COLUMNS} FROM members m WHERE m.id = ?`);
+  const load = (id: number): DuplicateMember => {
+    const m = get.get(id) as Omit<DuplicateMember, 'agency'>;
+    return { ...m, agency: m.agency_id === null ? null : (names.get(m.agency_id) ?? null) };
   };
+  const examples: LookAlike[] = [];
+  const rows = new Set<number>();
+  let last = '';
+  for (const p of pairs) {
+    if (p.reason === 'name' && (nameMatches.get(p.added) ?? 0) > maxNameMatches) continue;
+    rows.add(p.added);
+    // One example per new member (its first match), the first `limit` of them.
+    if (examples.length < limit && last !== String(p.added)) examples.push({ added: load(p.added), existing: load(p.existing), reason: p.reason });
+    last = String(p.added);
+  }
+  return { rows: rows.size, examples };
 }
 
 /** The merge batch's record of the kept member's state, stored once the merge is written. */

@@ -156,6 +156,8 @@ export interface RosterApplier {
   countAbsent(): { absent: number; active: number };
   /** --sync: deactivates them (left_on = today) and returns how many. */
   deactivateAbsent(): number;
+  /** The id of the first member this import adds (every member it adds has this id or a later one). */
+  readonly firstNewMember: number;
 }
 
 /** New members or assignments held back before a bulk write (two Int32Arrays of this length: 128 KB). */
@@ -458,6 +460,7 @@ export function createRosterApplier(
     flush() {
       bulk.flush();
     },
+    firstNewMember,
     markSeen(email) {
       if (rejected.has(email)) return false;
       // An earlier accepted row with this email makes this one a duplicate.

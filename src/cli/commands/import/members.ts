@@ -30,8 +30,8 @@ import { groupsOverCapacityAfterBatch, loadGroups } from '../../../db/groups-rep
 import { createChangeRecorder } from '../../../db/imports-repo.js';
 import { createRosterApplier, dropImportTables, type DuplicateMode } from '../../../db/members-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
-import { duplicatePairs } from '../../../core/identity.js';
-import { findDuplicateCandidates } from '../../../db/identity-repo.js';
+import { MAX_NAME_GROUP, lookAlikeReason } from '../../../core/identity.js';
+import { findLookAlikes } from '../../../db/identity-repo.js';
 import { mappingOf, parseHeaderLine, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
@@ -228,12 +228,12 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
               // Attendance imported before these people became members now counts as theirs.
               linkAttendanceToMembers(db);
               // Rows that look like an existing member under another address were applied; say so.
-              const { pairs } = duplicatePairs(findDuplicateCandidates(db, { batchId }), isoDateOf(now));
-              possibleDuplicates = pairs.length;
-              if (pairs.length > 0) {
-                const shown = pairs.slice(0, 10).map((p) => `  ${p.drop.email} ~ ${p.keep.email} (${p.reason})`);
-                if (pairs.length > shown.length) shown.push(`  … and ${pairs.length - shown.length} more`);
-                ctx.warn(`${pairs.length} ${pairs.length === 1 ? 'row looks' : 'rows look'} like an existing member under another address (imported as given):\n${shown.join('\n')}`);
+              const look = findLookAlikes(db, applier.firstNewMember, MAX_NAME_GROUP - 1, 10);
+              possibleDuplicates = look.rows;
+              if (look.rows > 0) {
+                const shown = look.examples.map((p) => `  ${p.added.email} ~ ${p.existing.email} (${lookAlikeReason(p)})`);
+                if (look.rows > shown.length) shown.push(`  … and ${look.rows - shown.length} more`);
+                ctx.warn(`${look.rows} ${look.rows === 1 ? 'row looks' : 'rows look'} like an existing member under another address (imported as given):\n${shown.join('\n')}`);
               }
               let deactivated = 0;
               if (opts.sync) {
