@@ -254,6 +254,22 @@ describe('members merge (SPEC §11)', () => {
     expect(dumpTables(t.dbPath)).toBe(mid);
   }, 60_000);
 
+  it('members remove --purge deletes the member\'s former addresses too', async () => {
+    const t = await story();
+    expect((await t.run(['--yes', 'members', 'merge', JOSE, JOSE2], at('2024-03-01'))).code).toBe(0);
+    expect((await t.run(['members', 'rename', JOSE, 'jose.garcia@nlm.nih.gov'], at('2024-03-02'))).code).toBe(0);
+    const p = await t.run(['--yes', 'members', 'remove', 'jose.garcia@nlm.nih.gov', '--purge'], at('2024-03-03'));
+    expect(p.code, p.stderr).toBe(0);
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare('SELECT count(*) FROM member_aliases').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+    // The former addresses no longer name anyone.
+    expect((await t.run(['members', 'show', JOSE2], at('2024-03-03'))).code).toBe(2);
+  }, 60_000);
+
   it('an import batch whose member a later merge dropped cannot be undone before the merge', async () => {
     const t = await story();
     const m = await t.run(['--yes', 'members', 'merge', JOSE, JOSE2], at('2024-03-01'));

@@ -348,19 +348,30 @@ export function identityUndoConflict(db: Db, batchId: number, options: unknown):
 }
 
 /**
- * The registered domain of every member domain (a few thousand distinct ones), in a TEMP table,
- * so the keys below are plain SQL: the rule (public suffixes under .us) lives in core.
+ * `aicop_regdomain(domain)`: the registered domain (core's rule, public suffixes under .us) as an
+ * SQL function, memoised per distinct domain (a few thousand), so the keys below stay SQL and
+ * need no TEMP table: read-only connections (query_only) cannot create one.
  */
-function loadRegisteredDomains(db: Db): void {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_regdomains (domain TEXT PRIMARY KEY, reg TEXT NOT NULL) WITHOUT ROWID; DELETE FROM temp.aicop_regdomains;');
-  const ins = db.prepare<[string, string]>('INSERT INTO temp.aicop_regdomains (domain, reg) VALUES (?, ?)');
-  for (const d of db.prepare<[], string>('SELECT DISTINCT domain FROM members').pluck().all()) ins.run(d, registeredDomain(d));
+const withFunctions = new WeakSet<Db>();
+function registerFunctions(db: Db): void {
+  if (withFunctions.has(db)) return;
+  const memo = new Map<string, string>();
+  db.function('aicop_regdomain', { deterministic: true }, (domain: unknown) => {
+    const d = String(domain);
+    let r = memo.get(d);
+    if (r === undefined) {
+      r = registeredDomain(d);
+      memo.set(d, r);
+    }
+    return r;
+  });
+  withFunctions.add(db);
 }
 
 // The local part with a +tag dropped and dots removed (core/identity.ts canonicalLocalPart, in
 // SQL), then @ and the registered domain: one person's key under one mail system.
 const LOCAL = "substr(m.email, 1, instr(m.email, '@') - 1)";
-const ADDRESS_KEY = `replace(CASE WHEN instr(${LOCAL}, '+') > 1 THEN substr(${LOCAL}, 1, instr(${LOCAL}, '+') - 1) ELSE ${LOCAL} END, '.', '') || '@' || r.reg`;
+const ADDRESS_KEY = `replace(CASE WHEN instr(${LOCAL}, '+') > 1 THEN substr(${LOCAL}, 1, instr(${LOCAL}, '+') - 1) ELSE ${LOCAL} END, '.', '') || '@' || aicop_regdomain(m.domain)`;
 const NAME_KEY = 'lower(trim(m.first_name)) || char(31) || lower(trim(m.last_name)) || char(31) || m.agency_id';
 const NAME_KNOWN = "m.first_name IS NOT NULL AND m.last_name IS NOT NULL AND m.agency_id IS NOT NULL AND trim(m.first_name) <> '' AND trim(m.last_name) <> ''";
 const CANDIDATE_COLUMNS = 'm.id, m.email, m.first_name, m.last_name, m.agency_id, m.joined_on, m.left_on, m.created_batch';
@@ -394,13 +405,13 @@ function agencyNames(db: Db): Map<number, string> {
  * ignored) at one agency. One sorted pass over members per key, never a pairwise scan.
  */
 export function findDuplicateCandidates(db: Db): DuplicateCandidates {
-  loadRegisteredDomains(db);
+  registerFunctions(db);
   const names = agencyNames(db);
   const groupsOf = (keySql: string, where: string): DuplicateMember[][] => {
     const rows = db
       .prepare<[], DuplicateMember & { k: string; n: number }>(
         `SELECT * FROM (SELECT k, ${CANDIDATE_COLUMNS.replace(/m\./g, '')}, count(*) OVER (PARTITION BY k) AS n FROM (
-           SELECT ${keySql} AS k, ${CANDIDATE_COLUMNS} FROM members m JOIN temp.aicop_regdomains r ON r.domain = m.domain ${where}))
+           SELECT ${keySql} AS k, ${CANDIDATE_COLUMNS} FROM members m ${where}))
          WHERE n > 1 ORDER BY k, id`,
       )
       .iterate();
@@ -437,10 +448,10 @@ export function findLookAlikes(db: Db, firstNew: number, maxNameMatches: number,
   const before = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id < ? LIMIT 1)').pluck().get(firstNew) ?? 0;
   const added = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id >= ? LIMIT 1)').pluck().get(firstNew) ?? 0;
   if (before === 0 || added === 0) return { rows: 0, examples: [] };
-  loadRegisteredDomains(db);
+  registerFunctions(db);
   db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_new_keys (kind TEXT NOT NULL, k TEXT NOT NULL, id INTEGER NOT NULL); DELETE FROM temp.aicop_new_keys;');
   db.prepare<[number]>(
-    `INSERT INTO temp.aicop_new_keys (kind, k, id) SELECT 'address', ${ADDRESS_KEY}, m.id FROM members m JOIN temp.aicop_regdomains r ON r.domain = m.domain WHERE m.id >= ?`,
+    `INSERT INTO temp.aicop_new_keys (kind, k, id) SELECT 'address', ${ADDRESS_KEY}, m.id FROM members m WHERE m.id >= ?`,
   ).run(firstNew);
   db.prepare<[number]>(`INSERT INTO temp.aicop_new_keys (kind, k, id) SELECT 'name', ${NAME_KEY}, m.id FROM members m WHERE m.id >= ? AND ${NAME_KNOWN}`).run(firstNew);
   db.exec('CREATE INDEX IF NOT EXISTS temp.aicop_new_keys_k ON aicop_new_keys(kind, k)');
@@ -448,14 +459,14 @@ export function findLookAlikes(db: Db, firstNew: number, maxNameMatches: number,
     .prepare<[{ first: number }], { added: number; existing: number; reason: 'address' | 'name' }>(
       // CROSS JOIN keeps members as the outer loop: the planner would otherwise scan members
       // once per new key (quadratic; minutes for 1,000 rows against a million members).
-      `SELECT n.id AS added, m.id AS existing, 'address' AS reason FROM members m CROSS JOIN temp.aicop_regdomains r ON r.domain = m.domain
+      `SELECT n.id AS added, m.id AS existing, 'address' AS reason FROM members m
          CROSS JOIN temp.aicop_new_keys n ON n.kind = 'address' AND n.k = ${ADDRESS_KEY} WHERE m.id < @first
        UNION ALL
        SELECT n.id, m.id, 'name' FROM members m CROSS JOIN temp.aicop_new_keys n ON n.kind = 'name' AND n.k = ${NAME_KEY} WHERE m.id < @first AND ${NAME_KNOWN}
        ORDER BY 1, 3, 2`,
     )
     .all({ first: firstNew });
-  db.exec('DROP TABLE IF EXISTS temp.aicop_new_keys; DROP TABLE IF EXISTS temp.aicop_regdomains;');
+  db.exec('DROP TABLE IF EXISTS temp.aicop_new_keys');
   const nameMatches = new Map<number, number>();
   for (const p of pairs) if (p.reason === 'name') nameMatches.set(p.added, (nameMatches.get(p.added) ?? 0) + 1);
   const names = agencyNames(db);
