@@ -58,6 +58,11 @@ SELECT i, 'u' || i || '@a' || (i % 520) || '.gov', 'a' || (i % 520) || '.gov', 1
   j, CASE WHEN i % 5 = 0 THEN date(j, '+' || ((i * 31) % 1500) || ' days') END,
   '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
 FROM d;`);
+  // Each member's one membership period (migration 013), before the assignments and attendance
+  // whose rollups are counted over it.
+  db.exec(`
+INSERT INTO member_spans (member_id, period, start_on, end_on, starts, ends, agency_id, member_type)
+SELECT id, 1, joined_on, left_on, 'join', CASE WHEN left_on IS NULL THEN NULL ELSE 'left' END, agency_id, member_type FROM members ORDER BY id;`);
   db.exec(`
 INSERT INTO assignments (member_id, group_id, assigned_on, removed_on, source)
 SELECT m.id, g.id, m.joined_on, NULL, 'import'
