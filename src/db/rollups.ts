@@ -17,7 +17,7 @@ export const ROLLUP_CONTENTS: Readonly<Record<string, string>> = ROLLUP_CONTENTS
  * - assignments: group_fy and group_join, against every span of their member.
  * The caller must not update or delete a row it inserted while suspended before adding it.
  */
-export type BulkTable = 'spans' | 'assignments';
+export type BulkTable = 'spans' | 'assignments' | 'attendance';
 
 const ADD_SPANS = `INSERT INTO member_fy (agency_id, member_type, start_fy, end_fy, starts, ends, n)
   SELECT coalesce(agency_id, 0), member_type, start_fy, end_fy,
@@ -43,18 +43,56 @@ const ADD_GROUP_JOIN = `INSERT INTO group_join (fy, group_id, member_id, n)
   GROUP BY 1, 2, 3
   ON CONFLICT DO UPDATE SET n = n + excluded.n`;
 
-const TABLE: Readonly<Record<BulkTable, string>> = { spans: 'member_spans', assignments: 'assignments' };
+const TABLE: Readonly<Record<BulkTable, string>> = { spans: 'member_spans', assignments: 'assignments', attendance: 'attendance' };
 
-/** Makes the table's INSERT trigger stand aside in this transaction; returns the next row id. */
+/** Makes the table's INSERT trigger stand aside in this transaction; returns the next row id (0 for attendance, which has none). */
 export function suspendRollups(db: Db, table: BulkTable): number {
   db.prepare("INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING").run(`bulk:${table}`);
+  if (table === 'attendance') return 0;
   return db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM ${TABLE[table]}`).pluck().get() as number;
+}
+
+/**
+ * The attendance rows a batch inserted (created_batch), found through the import's TEMP table of
+ * the (event, email) pairs it met, so no scan of the whole attendance table is needed.
+ */
+const NEW_ATTENDANCE = `temp.aicop_seen_attendance t JOIN attendance a ON a.event_id = t.event_id AND a.email = t.email AND a.created_batch = ?`;
+const ADD_EVENT_STATS = `UPDATE event_stats SET registrations = event_stats.registrations + x.r, attendances = event_stats.attendances + x.a,
+    s1 = event_stats.s1 + x.s1, s2 = event_stats.s2 + x.s2, s3 = event_stats.s3 + x.s3, s4 = event_stats.s4 + x.s4, s5 = event_stats.s5 + x.s5,
+    n0 = event_stats.n0 + x.n0, n1 = event_stats.n1 + x.n1, n2 = event_stats.n2 + x.n2, n3 = event_stats.n3 + x.n3, n4 = event_stats.n4 + x.n4, n5 = event_stats.n5 + x.n5,
+    n6 = event_stats.n6 + x.n6, n7 = event_stats.n7 + x.n7, n8 = event_stats.n8 + x.n8, n9 = event_stats.n9 + x.n9, n10 = event_stats.n10 + x.n10
+  FROM (SELECT a.event_id, sum(a.registered) AS r, sum(a.attended) AS a,
+      sum(a.satisfaction IS 1) AS s1, sum(a.satisfaction IS 2) AS s2, sum(a.satisfaction IS 3) AS s3, sum(a.satisfaction IS 4) AS s4, sum(a.satisfaction IS 5) AS s5,
+      sum(a.nps IS 0) AS n0, sum(a.nps IS 1) AS n1, sum(a.nps IS 2) AS n2, sum(a.nps IS 3) AS n3, sum(a.nps IS 4) AS n4, sum(a.nps IS 5) AS n5,
+      sum(a.nps IS 6) AS n6, sum(a.nps IS 7) AS n7, sum(a.nps IS 8) AS n8, sum(a.nps IS 9) AS n9, sum(a.nps IS 10) AS n10
+    FROM ${NEW_ATTENDANCE} GROUP BY a.event_id) AS x
+  WHERE event_stats.event_id = x.event_id`;
+const ADD_ATTENDEES = `INSERT INTO attendee_fy (fy, email, n)
+  SELECT es.fy, a.email, count(*) FROM ${NEW_ATTENDANCE} JOIN event_stats es ON es.event_id = a.event_id
+  WHERE a.attended = 1 GROUP BY 1, 2
+  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+const ADD_MEMBER_ATTENDEES = `INSERT INTO member_attendee_fy (fy, member_id, n)
+  SELECT es.fy, a.member_id, count(*) FROM ${NEW_ATTENDANCE} JOIN event_stats es ON es.event_id = a.event_id
+    JOIN member_spans s ON s.member_id = a.member_id AND s.start_on <= es.held_on AND (s.end_on IS NULL OR s.end_on > es.held_on)
+  WHERE a.attended = 1 GROUP BY 1, 2
+  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+
+/**
+ * Adds the attendance rows batch `batchId` inserted while suspended to the rollups (call before
+ * the import's TEMP table of seen pairs is dropped, and before any of those rows is updated).
+ */
+export function addAttendanceToRollups(db: Db, batchId: number): void {
+  db.prepare(ADD_EVENT_STATS).run(batchId);
+  db.prepare(ADD_ATTENDEES).run(batchId);
+  db.prepare(ADD_MEMBER_ATTENDEES).run(batchId);
 }
 
 /** Adds the rows of `table` whose id is at least `firstId` to the rollups. */
 export function addToRollups(db: Db, table: BulkTable, firstId: number): void {
   if (table === 'spans') {
     db.prepare(ADD_SPANS).run(firstId);
+  } else if (table === 'attendance') {
+    throw new Error('attendance rows are added with addAttendanceToRollups(db, batchId)');
   } else {
     db.prepare(ADD_GROUP_FY).run(firstId);
     db.prepare(ADD_GROUP_JOIN).run(firstId);

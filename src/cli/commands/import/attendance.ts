@@ -1,3 +1,4 @@
+import { addAttendanceToRollups, resumeRollups, suspendRollups } from '../../../db/rollups.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import {
@@ -54,6 +55,8 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
           }
           // Attendees who became members since their event was imported get linked now.
           repo.linkNewMembers();
+          // New rows reach the report rollups in three grouped statements at finish(), not one trigger each.
+          suspendRollups(db, 'attendance');
           const changes = createChangeRecorder(db, batchId);
           const known = new Map<string, boolean>();
           const eventExists = (id: string): boolean => {
@@ -92,6 +95,8 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
               return r.outcome;
             },
             finish() {
+              addAttendanceToRollups(db, batchId);
+              resumeRollups(db, 'attendance');
               seen.drop();
               return {};
             },
