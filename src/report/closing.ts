@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.js';
-import { currentClosure } from '../db/closures-repo.js';
+import { currentClosure, restatementsSince } from '../db/closures-repo.js';
 import { loadReportData } from './load.js';
 import { buildFyReport, type AgenciesSection, type FyReport, type Report, type Section } from './model.js';
 
@@ -102,7 +102,11 @@ export function applyClosures(db: Db, report: Report, sections: readonly Section
     const c = currentClosure(db, built.fiscal_year);
     if (!c) return built;
     const closed = JSON.parse(c.figures) as ClosedFigures;
-    const changes = diffFigures(closed, computeFigures(db, built.fiscal_year));
+    // Every write through aicop that moves a closed year logs it (the history guard), so without
+    // a log entry since the closure today's figures are the closed ones and the report need not
+    // compute them twice; `report diff` always recomputes.
+    const moved = restatementsSince(db, built.fiscal_year, c.closed_at).length > 0;
+    const changes = moved ? diffFigures(closed, computeFigures(db, built.fiscal_year)) : [];
     const base = recompute ? built : closedReportOf(closed, sections, by, built.methods);
     return { ...base, closed_on: c.closed_at.slice(0, 10), restated: changes.length > 0, ...(changes.length > 0 ? { restatements: changes } : {}) };
   };
