@@ -33,7 +33,7 @@ describe('npm pack and a global install of the tarball', () => {
     const work = tempDir('aicop-pack-');
     const src = path.join(work, 'src-copy');
     fs.mkdirSync(src);
-    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src', 'data']) {
+    for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'bin', 'src', 'data', 'docs']) {
       fs.cpSync(path.join(ROOT, entry), path.join(src, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'), 'dir');
@@ -47,6 +47,7 @@ describe('npm pack and a global install of the tarball', () => {
     expect(files).toContain('dist/cli/process.js');
     expect(files).toContain('bin/aicop.js');
     expect(files).toContain('data/agencies.csv');
+    expect(files).toContain('docs/commands.md');
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
 
     // Dependencies come from the npm cache that `npm ci` filled (the registry only for what it

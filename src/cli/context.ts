@@ -56,6 +56,8 @@ export interface ContextInit {
   readonly now: () => Date;
   readonly prompter: Prompter;
   readonly signal: AbortSignal;
+  /** The terminal's width in columns when stdout is one (process.stdout.columns). */
+  readonly columns?: number | undefined;
 }
 
 /**
@@ -76,7 +78,14 @@ export class CliContext {
   readonly now: () => Date;
   readonly prompter: Prompter;
   readonly signal: AbortSignal;
+  /**
+   * The width tables and help fit: $COLUMNS when set (scripts, tests), else the terminal's, else
+   * undefined (not a terminal: tables are tab-separated and never truncated).
+   */
+  readonly columns: number | undefined;
   globals: GlobalOptions = DEFAULT_GLOBALS;
+  /** The formats the running command offers (help.ts), set before its action runs. */
+  offeredFormats: readonly string[] | undefined;
   /** Set by a command that finished with rejected rows (3) or another non-error outcome. */
   exitCode = 0;
   private database: Db | undefined;
@@ -95,6 +104,8 @@ export class CliContext {
     this.now = init.now;
     this.prompter = init.prompter;
     this.signal = init.signal;
+    const fromEnv = Number(init.env.COLUMNS);
+    this.columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : init.columns;
   }
 
   /** The database path in force: --db, $AICOP_DB, then the XDG default. */

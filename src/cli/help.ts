@@ -24,3 +24,60 @@ export function withoutDatabase(cmd: Command): Command {
 export function usesDatabase(cmd: Command): boolean {
   return !NO_DATABASE.has(cmd);
 }
+
+/** The words that name a command from the top: 'members list' (empty for the program itself). */
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+export interface OfferedFormats {
+  readonly formats: readonly string[];
+  /** The format when piped or written with -o (and the extension names none of them). */
+  readonly piped: string;
+}
+
+const LIST: OfferedFormats = { formats: ['table', 'csv', 'json'], piped: 'csv' };
+const RECORD: OfferedFormats = { formats: ['table', 'json'], piped: 'table' };
+const EXPORT: OfferedFormats = { formats: ['csv', 'json', 'xlsx'], piped: 'csv' };
+const REPORT: OfferedFormats = { formats: ['table', 'csv', 'json', 'md', 'html', 'xlsx'], piped: 'csv' };
+
+/**
+ * The commands that print a result in a choice of formats, and which. --format is refused on
+ * every other command and shown only in these commands' help; resolveFormat checks that a
+ * command's run offers exactly these (a mismatch is a bug, caught by any test of the command).
+ */
+const FORMATS_BY_COMMAND: Readonly<Record<string, OfferedFormats>> = {
+  'imports list': LIST,
+  'imports show': RECORD,
+  'members list': LIST,
+  'members show': RECORD,
+  'domains check': LIST,
+  'domains list': LIST,
+  'agencies list': LIST,
+  'agencies unmapped': LIST,
+  'groups list': LIST,
+  'groups members': LIST,
+  'groups assign': LIST,
+  'groups links': LIST,
+  'events list': LIST,
+  'report membership': REPORT,
+  'report agencies': REPORT,
+  'report groups': REPORT,
+  'report events': REPORT,
+  'report annual': { formats: ['table', 'json', 'md', 'html', 'xlsx'], piped: 'md' },
+  'export members': EXPORT,
+  'export attendance': EXPORT,
+};
+
+/** The formats a command offers, or undefined when it prints no choosable result. */
+export function offeredFormats(cmd: Command): OfferedFormats | undefined {
+  return FORMATS_BY_COMMAND[commandPath(cmd)];
+}
+
+/** The --format line of a command's help, naming its formats and its defaults. */
+export function formatOptionHelp(offered: OfferedFormats): string {
+  const table = offered.formats.includes('table') ? 'table on a terminal, ' : '';
+  return `output format: ${offered.formats.join(', ')} (default: ${table}${offered.piped} when piped; an -o file's extension picks one of these)`;
+}

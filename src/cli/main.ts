@@ -1,13 +1,18 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Argument, Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
-import { AicopError, ExitCode, fromSqliteError } from '../errors.js';
+import { AicopError, ExitCode, fromSqliteError, UsageError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
-import { usesDatabase } from './help.js';
+import { commandPath, examplesOf, formatOptionHelp, offeredFormats, usesDatabase, withExamples, withoutDatabase } from './help.js';
 import { FORMATS } from './output.js';
 
 const require = createRequire(import.meta.url);
 export const VERSION = (require('../../package.json') as { version: string }).version;
+/** The installed package's folder: the docs link in --help points into it. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REFERENCE = path.join(PACKAGE_ROOT, 'docs', 'commands.md');
 
 /** SQLite's busy timeout is a 32-bit count of milliseconds: about 24 days. */
 const MAX_WAIT_SECONDS = Math.floor(0x7fffffff / 1000);
@@ -41,8 +46,23 @@ export function buildProgram(ctx: CliContext): Command {
       writeOut: (s) => void ctx.stdout.write(s),
       writeErr: (s) => void ctx.stderr.write(s),
       outputError: (s, write) => write(s.replace(/^error:/, 'aicop: error:')),
+      getOutHelpWidth: () => ctx.columns ?? 80,
+      getErrHelpWidth: () => ctx.columns ?? 80,
     })
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
+    .configureHelp({
+      sortSubcommands: false,
+      showGlobalOptions: true,
+      // --format is parsed once, for the whole program, but shown (with the command's own formats)
+      // only by the commands that offer formats, and refused by the others (preAction below).
+      visibleOptions(cmd: Command): Option[] {
+        const own = Help.prototype.visibleOptions.call(this, cmd);
+        const offered = offeredFormats(cmd);
+        return offered ? [new Option('--format <format>', formatOptionHelp(offered)), ...own] : own;
+      },
+      visibleGlobalOptions(cmd: Command): Option[] {
+        return Help.prototype.visibleGlobalOptions.call(this, cmd).filter((o) => o.long !== '--format');
+      },
+    });
 
   program.hook('preAction', async (_program, actionCommand) => {
     const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean; strictHistory: boolean }>();
@@ -58,11 +78,77 @@ export function buildProgram(ctx: CliContext): Command {
       ...(o.strictHistory ? { strictHistory: true } : {}),
     };
     ctx.globals = globals;
+    const offered = offeredFormats(actionCommand);
+    if (o.format !== undefined && offered === undefined) {
+      throw new UsageError(`aicop ${commandPath(actionCommand)} has no output formats; --format does not apply to it`, 'the commands that offer --format list it in their --help');
+    }
+    if (o.format !== undefined && offered !== undefined && !offered.formats.includes(o.format)) {
+      throw new UsageError(`aicop ${commandPath(actionCommand)} does not offer --format ${o.format}`, `choose one of: ${offered.formats.join(', ')}`);
+    }
+    ctx.offeredFormats = offered?.formats;
     await ctx.prepare({ database: usesDatabase(actionCommand) });
   });
 
   registerCommands(program, ctx);
+  registerCompletion(program, ctx);
+  registerHelp(program);
+  // A noun's help shows the first example of each of its verbs.
+  for (const noun of program.commands) {
+    if (noun.commands.length > 0 && examplesOf(noun).length === 0) {
+      withExamples(noun, ...noun.commands.flatMap((verb) => examplesOf(verb).slice(0, 1)));
+    }
+  }
+  withExamples(
+    program,
+    'aicop init',
+    'aicop import members roster.csv',
+    'aicop members list --agency nasa.gov',
+    'aicop report annual --fy 2023 -o fy2023.html',
+    'aicop help import members',
+  );
+  program.addHelpText('after', `Full reference: ${REFERENCE}\n`);
   return program;
+}
+
+/**
+ * `aicop help <noun> <verb>`: that command's page (commander's own help command reads one word
+ * only, so `help members list` showed the members page). Nouns keep commander's `help <verb>`.
+ */
+function registerHelp(program: Command): void {
+  program.helpCommand(false);
+  const cmd = program
+    .command('help')
+    .description('show the help of a command, e.g. aicop help members list')
+    .argument('[command...]', 'the command\'s words')
+    .action(async (words: string[]) => {
+      let at: Command = program;
+      for (const word of words) {
+        const next = at.commands.find((c) => c.name() === word || c.aliases().includes(word));
+        if (!next) {
+          const here = commandPath(at);
+          const names = at.commands.map((c) => c.name());
+          const { didYouMean } = await import('../core/suggest.js');
+          throw new UsageError(`unknown command '${[here, word].filter(Boolean).join(' ')}'${didYouMean(word, names)}`, `see the commands with: aicop ${here ? `${here} ` : ''}--help`);
+        }
+        at = next;
+      }
+      at.outputHelp();
+    });
+  withoutDatabase(cmd);
+  withExamples(cmd, 'aicop help members list', 'aicop help report');
+}
+
+function registerCompletion(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('completion')
+    .description('print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./completion.js');
+      ctx.stdout.write(completionScript(program, shell));
+    });
+  withoutDatabase(cmd);
+  withExamples(cmd, 'aicop completion bash >> ~/.bashrc', 'aicop completion zsh > "${fpath[1]}/_aicop"', 'aicop completion fish > ~/.config/fish/completions/aicop.fish');
 }
 
 /** Runs aicop with argv (without node and script) and returns the exit code; never exits. */

@@ -15,6 +15,9 @@ const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm'
  * on a terminal and `pipedDefault` (csv for lists) when piped or written with -o.
  */
 export function resolveFormat<F extends Format>(ctx: CliContext, offered: readonly F[], pipedDefault: F): F {
+  if (ctx.offeredFormats !== undefined && ctx.offeredFormats.join() !== offered.join()) {
+    throw new Error(`the command offers ${offered.join(', ')} but help.ts lists ${ctx.offeredFormats.join(', ')}`);
+  }
   const asked = ctx.globals.format;
   if (asked !== undefined) {
     if ((offered as readonly string[]).includes(asked)) return asked as F;

@@ -25,6 +25,7 @@ export async function runFromProcess(): Promise<number> {
     now: clockFromEnv(process.env.AICOP_NOW),
     prompter: inquirerPrompter(process.stdin, process.stderr),
     signal: controller.signal,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
