@@ -68,7 +68,7 @@ describe('export members', () => {
     expect(jsonBom).toMatchObject({ code: 2, stdout: '', stderr: 'aicop: error: --bom is for CSV files opened in Excel; JSON is always plain UTF-8\n  drop --bom, or use --format csv\n' });
     const table = await t.run(['export', 'members', '--format', 'table']);
     expect(table.code).toBe(2);
-    expect(table.stderr).toContain('--format table is not offered by this command');
+    expect(table.stderr).toContain('--format table is not offered by aicop export members');
   });
 
   it('exports all statuses by default, or one with --status; an empty export is the header alone', async () => {
@@ -144,7 +144,7 @@ describe('export listserv', () => {
     const t = await seededDb();
     const f = await t.run(['--format', 'csv', 'export', 'listserv']);
     expect(f.code).toBe(2);
-    expect(f.stderr).toBe('aicop: error: --format csv is not offered by export listserv\n  it always writes one address per line; use aicop export members for csv or json\n');
+    expect(f.stderr).toBe('aicop: error: --format csv is not offered by aicop export listserv: it has no output formats\n  the commands that offer --format list it in their --help\n');
     const g = await t.run(['export', 'listserv', '--group', 'Knitting']);
     expect(g.code).toBe(2);
     expect(g.stdout).toBe('');

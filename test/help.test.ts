@@ -65,11 +65,11 @@ describe('help', () => {
     const db = path.join(dir, 'x.db');
     const init = await run(['--db', db, '--format', 'json', 'init']);
     expect(init.code).toBe(2);
-    expect(init.stderr).toBe('aicop: error: aicop init has no output formats; --format does not apply to it\n  the commands that offer --format list it in their --help\n');
+    expect(init.stderr).toBe('aicop: error: --format json is not offered by aicop init: it has no output formats\n  the commands that offer --format list it in their --help\n');
     expect(fs.existsSync(db)).toBe(false);
     const md = await run(['--db', db, 'members', 'list', '--format', 'md']);
     expect(md.code).toBe(2);
-    expect(md.stderr).toBe('aicop: error: aicop members list does not offer --format md\n  choose one of: table, csv, json\n');
+    expect(md.stderr).toBe('aicop: error: --format md is not offered by aicop members list\n  choose one of: table, csv, json\n');
   });
 
   it('through bin/aicop.js: aicop help import members', async () => {

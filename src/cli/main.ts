@@ -80,10 +80,10 @@ export function buildProgram(ctx: CliContext): Command {
     ctx.globals = globals;
     const offered = offeredFormats(actionCommand);
     if (o.format !== undefined && offered === undefined) {
-      throw new UsageError(`aicop ${commandPath(actionCommand)} has no output formats; --format does not apply to it`, 'the commands that offer --format list it in their --help');
+      throw new UsageError(`--format ${o.format} is not offered by aicop ${commandPath(actionCommand)}: it has no output formats`, 'the commands that offer --format list it in their --help');
     }
     if (o.format !== undefined && offered !== undefined && !offered.formats.includes(o.format)) {
-      throw new UsageError(`aicop ${commandPath(actionCommand)} does not offer --format ${o.format}`, `choose one of: ${offered.formats.join(', ')}`);
+      throw new UsageError(`--format ${o.format} is not offered by aicop ${commandPath(actionCommand)}`, `choose one of: ${offered.formats.join(', ')}`);
     }
     ctx.offeredFormats = offered?.formats;
     await ctx.prepare({ database: usesDatabase(actionCommand) });
