@@ -100,7 +100,7 @@ describe('aicop completion', () => {
     expect(complete(r.stdout, ['aicop', 'mem'])).toEqual(['members']);
     expect(complete(r.stdout, ['aicop', '--db', 'x.db', 'members', ''])).toEqual(['list', 'show', 'add', 'update', 'remove']);
     expect(complete(r.stdout, ['aicop', 'report', 'annual', '--c'])).toEqual(['--compare']);
-    expect(complete(r.stdout, ['aicop', 'members', 'list', '--st'])).toEqual(['--status']);
+    expect(complete(r.stdout, ['aicop', 'members', 'list', '--sea'])).toEqual(['--search']);
     expect(complete(r.stdout, ['aicop', 'export', 'listserv', '--f'])).toEqual([]);
     expect(complete(r.stdout, ['aicop', 'members', 'list', '--form'])).toEqual(['--format']);
   });

@@ -67,6 +67,7 @@ const FORMATS_BY_COMMAND: Readonly<Record<string, OfferedFormats>> = {
   'report groups': REPORT,
   'report events': REPORT,
   'report annual': { formats: ['table', 'json', 'md', 'html', 'xlsx'], piped: 'md' },
+  'report diff': LIST,
   'export members': EXPORT,
   'export attendance': EXPORT,
 };

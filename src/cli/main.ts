@@ -85,7 +85,7 @@ export function buildProgram(ctx: CliContext): Command {
     if (o.format !== undefined && offered !== undefined && !offered.formats.includes(o.format)) {
       throw new UsageError(`--format ${o.format} is not offered by aicop ${commandPath(actionCommand)}`, `choose one of: ${offered.formats.join(', ')}`);
     }
-    ctx.offeredFormats = offered?.formats;
+    ctx.offeredFormats = offered?.formats ?? [];
     await ctx.prepare({ database: usesDatabase(actionCommand) });
   });
 

@@ -16,7 +16,7 @@ const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm'
  */
 export function resolveFormat<F extends Format>(ctx: CliContext, offered: readonly F[], pipedDefault: F): F {
   if (ctx.offeredFormats !== undefined && ctx.offeredFormats.join() !== offered.join()) {
-    throw new Error(`the command offers ${offered.join(', ')} but help.ts lists ${ctx.offeredFormats.join(', ')}`);
+    throw new Error(`the command offers ${offered.join(', ')} but FORMATS_BY_COMMAND in cli/help.ts lists ${ctx.offeredFormats.join(', ') || 'none'}`);
   }
   const asked = ctx.globals.format;
   if (asked !== undefined) {
