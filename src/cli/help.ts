@@ -53,6 +53,7 @@ const FORMATS_BY_COMMAND: Readonly<Record<string, OfferedFormats>> = {
   'imports show': RECORD,
   'members list': LIST,
   'members show': RECORD,
+  'members duplicates': LIST,
   'domains check': LIST,
   'domains list': LIST,
   'agencies list': LIST,
