@@ -146,11 +146,17 @@ describe('closed fiscal years stay as published (SPEC §10)', () => {
     expect(membership(fy2022.json)).toMatchObject({ at_start: 0, joined: 1, rejoined: 0, left: 0, at_end: 1 });
     const fy2023 = await annual(t, 2023, '2023-10-01');
     expect(membership(fy2023.json)).toMatchObject({ at_start: 1, joined: 2, rejoined: 1, left: 1, at_end: 2 });
+    // A type change planned for later, then a departure before it: the later stretch goes.
+    expect((await t.run(['members', 'update', 'o1@alpha-test.gov', '--type', 'contractor', '--effective', '2023-06-01'], at('2023-01-15'))).code).toBe(0);
+    expect((await t.run(['members', 'remove', 'o1@alpha-test.gov'], at('2023-02-01'))).code).toBe(0);
     const db = openDb(t.dbPath);
     try {
       expect(db.prepare("SELECT start_on, end_on FROM member_spans s JOIN members m ON m.id = s.member_id WHERE m.email = 'fut@alpha-test.gov'").raw().all()).toEqual([
         ['2023-05-01', '2023-05-01'],
       ]);
+      expect(
+        db.prepare("SELECT s.start_on, s.end_on, s.starts, s.ends, s.member_type FROM member_spans s JOIN members m ON m.id = s.member_id WHERE m.email = 'o1@alpha-test.gov' ORDER BY start_on").raw().all(),
+      ).toEqual([['2022-10-01', '2023-02-01', 'join', 'left', 'employee']]);
     } finally {
       db.close();
     }

@@ -129,16 +129,29 @@ function periodStart(db: Db, memberId: number, period: number): string {
 }
 
 /**
- * Ends the open period on `endOn`. A period that would end before it began (a planned join,
- * then a departure first) ends on its own first day: it counted no day, so reports count
- * neither a join nor a departure for it. Returns the end date written, or null if none was open.
+ * Ends the open period on `endOn`. Stretches of the period planned to start after `endOn` (a
+ * change of type or agency dated later) are dropped: the member is gone by then. A period that
+ * would end before it began (a planned join, then a departure first) ends on its own first day:
+ * it counted no day, so reports count neither a join nor a departure for it. Returns the end
+ * date written, or null if none was open.
  */
 export function leave(db: Db, memberId: number, endOn: string, src: ChangeSource): string | null {
   const open = openSpan(db, memberId);
   if (!open) return null;
-  if (endOn < open.start_on) endOn = open.start_on;
-  updateSpan(db, open, { end_on: endOn, ends: 'left' }, src);
-  return endOn;
+  const period = listSpans(db, memberId).filter((s) => s.period === open.period);
+  const first = period[0] ?? open;
+  let last = first;
+  for (const s of period.slice(1)) {
+    if (s.start_on > endOn) {
+      src.recorder?.record('span', [s.id], 'delete', { ...s });
+      db.prepare('DELETE FROM member_spans WHERE id = ?').run(s.id);
+    } else {
+      last = s;
+    }
+  }
+  const end = endOn < last.start_on ? last.start_on : endOn;
+  updateSpan(db, last, { end_on: end, ends: 'left' }, src);
+  return end;
 }
 
 /**
