@@ -422,7 +422,10 @@ export function createRosterApplier(
           record();
           const moved = correctPeriodStart(db, existing.id, r.joined_on, src);
           if (typeof moved === 'string') o.onJoinDateKept?.(existing.email, existing.joined_on, r.joined_on, moved);
-          else o.onHistoryCorrected?.(existing.email, moved.from, moved.to);
+          else {
+            o.onHistoryCorrected?.(existing.email, moved.from, moved.to);
+            fieldsChanged = true;
+          }
         } else {
           o.onJoinDateKept?.(existing.email, existing.joined_on, r.joined_on, null);
         }
