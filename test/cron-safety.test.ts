@@ -209,3 +209,141 @@ describe.skipIf(!built)('read-only commands in a read-only folder (through bin/a
     fs.chmodSync(t.dir, 0o700);
   }, 120_000);
 });
+
+/** A database with `n` active members member00@nasa.gov… and the runner for it. */
+async function withMembers(n: number): Promise<ReturnType<typeof tempDb> & { emails: string[] }> {
+  const t = tempDb();
+  const emails = Array.from({ length: n }, (_, i) => `member${String(i).padStart(2, '0')}@nasa.gov`);
+  writeFile(t.dir, 'roster.csv', `email\n${emails.join('\n')}\n`);
+  expect((await t.run(['-q', 'import', 'members', 'roster.csv'])).code).toBe(0);
+  return { ...t, emails };
+}
+
+describe('exports never replace a file with an empty or much shorter one', () => {
+  for (const ci of [undefined, '1']) {
+    it.skipIf(!built)(`export listserv -o through bin/aicop.js: --max-shrink 20 by default, --allow-empty (CI ${ci ?? 'unset'})`, async () => {
+      const t = await withMembers(20);
+      const env: Record<string, string> = { AICOP_DB: t.dbPath, ...(ci ? { CI: ci } : {}) };
+      const pub = path.join(t.dir, 'pub.txt');
+      const first = await spawnAicop(['-q', '-o', 'pub.txt', 'export', 'listserv'], { cwd: t.dir, env });
+      expect([first.code, first.stderr]).toEqual([0, '']);
+      expect(fs.readFileSync(pub, 'utf8')).toBe(`${t.emails.join('\n')}\n`);
+      expect(fs.statSync(pub).mode & 0o777).toBe(0o600);
+      const published = fs.readFileSync(pub);
+      // Five of twenty leave (25%): more than the default 20%.
+      for (const e of t.emails.slice(0, 5)) expect((await t.run(['-q', 'members', 'remove', e, '--yes'])).code).toBe(0);
+      const shrunk = await spawnAicop(['-q', '-o', 'pub.txt', 'export', 'listserv'], { cwd: t.dir, env });
+      expect(shrunk.code).toBe(4);
+      expect(shrunk.stderr).toBe(
+        'aicop: error: pub.txt: the new list has 15 lines against 20 in the file it would replace (25.0% fewer, more than --max-shrink 20); the file was left as it was\n' +
+          '  check the roster and the last import (aicop imports list); if the shrink is right, pass --max-shrink 25\n',
+      );
+      expect(fs.readFileSync(pub).equals(published)).toBe(true);
+      expect(fs.readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      fs.chmodSync(pub, 0o640);
+      const allowed = await spawnAicop(['-q', '-o', 'pub.txt', 'export', 'listserv', '--max-shrink', '25'], { cwd: t.dir, env });
+      expect(allowed.code).toBe(0);
+      expect(fs.readFileSync(pub, 'utf8')).toBe(`${t.emails.slice(5).join('\n')}\n`);
+      expect(fs.statSync(pub).mode & 0o777).toBe(0o640); // the replaced file's mode is kept
+      // An empty group: nothing to publish.
+      const empty = await spawnAicop(['-q', '-o', 'pub.txt', 'export', 'listserv', '--group', 'Computer Vision'], { cwd: t.dir, env });
+      expect(empty.code).toBe(4);
+      expect(empty.stderr).toContain('pub.txt: the result is empty and would replace a non-empty file');
+      expect(empty.stderr).toContain('pass --allow-empty');
+      expect(fs.readFileSync(pub, 'utf8')).toBe(`${t.emails.slice(5).join('\n')}\n`);
+      const emptied = await spawnAicop(['-q', '-o', 'pub.txt', 'export', 'listserv', '--group', 'Computer Vision', '--allow-empty'], { cwd: t.dir, env });
+      expect(emptied.code).toBe(0);
+      expect(fs.readFileSync(pub, 'utf8')).toBe('');
+    }, 60_000);
+  }
+
+  it('export members and attendance: an empty result over a non-empty file is exit 4; a new file or --allow-empty is fine', async () => {
+    const t = await withMembers(3);
+    expect((await t.run(['-o', 'm.csv', 'export', 'members'])).code).toBe(0);
+    const before = fs.readFileSync(path.join(t.dir, 'm.csv'));
+    const r = await t.run(['-o', 'm.csv', 'export', 'members', '--search', 'nobody-matches']);
+    expect(r.code).toBe(4);
+    expect(fs.readFileSync(path.join(t.dir, 'm.csv')).equals(before)).toBe(true);
+    expect((await t.run(['-o', 'm.csv', 'export', 'members', '--search', 'nobody-matches', '--allow-empty'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(t.dir, 'm.csv'), 'utf8').split('\n').length).toBe(2); // the header alone
+    expect((await t.run(['-o', 'new.json', 'export', 'members', '--search', 'nobody-matches'])).code).toBe(0); // nothing replaced
+    writeFile(t.dir, 'a.csv', 'event_id,email\nX,ann@nasa.gov\n');
+    const att = await t.run(['-o', 'a.csv', 'export', 'attendance']);
+    expect(att.code).toBe(4);
+    expect(fs.readFileSync(path.join(t.dir, 'a.csv'), 'utf8')).toBe('event_id,email\nX,ann@nasa.gov\n');
+  });
+
+  it('a bad --max-shrink is a usage error', async () => {
+    const t = await withMembers(1);
+    expect((await t.run(['export', 'listserv', '--max-shrink', '120'])).code).toBe(2);
+    expect((await t.run(['export', 'listserv', '--max-shrink', 'lots'])).code).toBe(2);
+  });
+});
+
+describe('files holding member data are private, and -o never replaces a link, FIFO or device', () => {
+  it('exports, reports, rejects files and backups are created 0600 whatever the umask', async () => {
+    const t = await withMembers(2);
+    const old = process.umask(0o022);
+    try {
+      writeFile(t.dir, 'bad.csv', 'email\nnot-an-address\nann@nasa.gov\n');
+      expect((await t.run(['-q', 'import', 'members', 'bad.csv'])).code).toBe(3);
+      expect((await t.run(['-o', 'm.csv', 'export', 'members'])).code).toBe(0);
+      expect((await t.run(['-o', 'r.json', 'report', 'annual', '--fy', '2027'])).code).toBe(0);
+      expect((await t.run(['db', 'backup', 'b.db'])).code).toBe(0);
+      for (const f of ['bad.rejects.csv', 'm.csv', 'r.json', 'b.db']) expect([f, fs.statSync(path.join(t.dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('-o onto a symlink, a FIFO or a device is exit 4 and leaves it as it was', async () => {
+    const t = await withMembers(2);
+    const real = writeFile(t.dir, 'real.txt', 'keep me\n');
+    fs.symlinkSync(real, path.join(t.dir, 'link.txt'));
+    execFileSync('mkfifo', [path.join(t.dir, 'pipe.txt')]);
+    const link = await t.run(['-o', 'link.txt', 'export', 'listserv']);
+    expect(link.code).toBe(4);
+    expect(link.stderr).toBe(`aicop: error: ${path.join(t.dir, 'link.txt')}: is a symbolic link, not a regular file; nothing was written\n  write to the file it points to (${real}) or choose another path\n`);
+    expect(fs.lstatSync(path.join(t.dir, 'link.txt')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(real, 'utf8')).toBe('keep me\n');
+    const fifo = await t.run(['-o', 'pipe.txt', 'export', 'members']);
+    expect(fifo.code).toBe(4);
+    expect(fifo.stderr).toContain('pipe.txt: is a FIFO (named pipe), not a regular file');
+    expect(fs.statSync(path.join(t.dir, 'pipe.txt')).isFIFO()).toBe(true);
+    const dev = await t.run(['-o', '/dev/null', 'report', 'annual', '--fy', '2023']);
+    expect(dev.code).toBe(4);
+    expect(dev.stderr).toContain('/dev/null: is a device, not a regular file');
+    expect(fs.statSync('/dev/null').isCharacterDevice()).toBe(true);
+    writeFile(t.dir, 'r.csv', 'email\nbad\n');
+    const rejects = await t.run(['import', 'members', 'r.csv', '--rejects', 'link.txt']);
+    expect(rejects.code).toBe(4);
+    expect(fs.readFileSync(real, 'utf8')).toBe('keep me\n');
+    expect((await t.run(['db', 'backup', 'link.txt', '--force'])).code).toBe(4);
+    expect(fs.readFileSync(real, 'utf8')).toBe('keep me\n');
+  });
+});
+
+describe('control characters from the data are shown, never sent raw to a terminal', () => {
+  const ESC = '\u001b';
+  it('members list and show, imports show and import warnings', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'evil.csv', `email,first name,last name,job title,"x${ESC}]0;pwned\u0007"\nann@nasa.gov,${ESC}[31mAnn,Lee\u202egnp.exe,"two\nlines",1\n${ESC}[2Jbad@gmail.com,Eve,Ray,,2\n`);
+    const imp = await t.run(['--no-color', 'import', 'members', 'evil.csv'], { tty: true });
+    expect(imp.code).toBe(3);
+    expect(imp.stderr).not.toContain(ESC);
+    expect(imp.stderr).not.toContain('\u0007');
+    expect(imp.stderr).toContain('x\\x1b]0;pwned\\x07');
+    for (const argv of [['members', 'list'], ['members', 'show', 'ann@nasa.gov'], ['imports', 'show', '1'], ['imports', 'list']]) {
+      const r = await t.run(['--no-color', ...argv], { tty: true });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    }
+    const show = await t.run(['--no-color', 'members', 'show', 'ann@nasa.gov'], { tty: true });
+    expect(show.stdout).toContain('name:            \\x1b[31mAnn Lee\\u202egnp.exe\n');
+    expect(show.stdout).toContain('job title:       two\\nlines\n');
+    expect((await t.run(['--no-color', 'members', 'list'], { tty: true })).stdout).toContain('\\x1b[31mAnn');
+    expect((await t.run(['--no-color', 'imports', 'show', '1'], { tty: true })).stdout).toContain('\\x1b[2jbad@gmail.com');
+    // Data formats keep the data: CSV and JSON are for programs, not terminals.
+    expect((await t.run(['members', 'list', '--format', 'csv'])).stdout).toContain(`${ESC}[31mAnn`);
+  });
+});

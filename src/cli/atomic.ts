@@ -18,9 +18,17 @@ export class AtomicFile {
     checkOutputPath(target, this.target);
     removeStaleTemps(this.target);
     this.tmp = path.join(dir, `.${path.basename(this.target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // Member data is private by default (like the database, 0600); a file being replaced keeps
+    // the mode its owner gave it, so a shared export stays shared and a private one private.
+    const mode = (statIfAny(this.target)?.mode ?? 0o600) & 0o777;
     try {
-      this.fd = fs.openSync(this.tmp, 'wx', 0o644);
+      this.fd = fs.openSync(this.tmp, 'wx', 0o600);
+      fs.fchmodSync(this.fd, mode); // the umask does not apply to fchmod
     } catch (err) {
+      if (this.fd !== undefined) {
+        fs.closeSync(this.fd);
+        fs.rmSync(this.tmp, { force: true });
+      }
       throw new InputError(`${target}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the folder permissions or choose another path');
     }
   }
@@ -69,7 +77,31 @@ export function statIfAny(p: string): fs.Stats | undefined {
 export function checkOutputPath(shown: string, file: string): void {
   const dir = path.dirname(file);
   if (!statIfAny(dir)?.isDirectory()) throw new InputError(`${shown}: folder ${dir} does not exist`, 'create it first or choose another path');
-  if (statIfAny(file)?.isDirectory()) throw new InputError(`${shown}: is a folder, not a file`, 'name a file inside it');
+  const st = lstatIfAny(file);
+  if (st === undefined || st.isFile()) return;
+  if (st.isDirectory()) throw new InputError(`${shown}: is a folder, not a file`, 'name a file inside it');
+  // The rename would replace the link, pipe or device itself with a regular file: a FIFO a
+  // reader waits on, a link someone set up to point elsewhere. Refused rather than guessed at.
+  const what = st.isSymbolicLink() ? 'a symbolic link' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device';
+  throw new InputError(`${shown}: is ${what}, not a regular file; nothing was written`, st.isSymbolicLink() ? `write to the file it points to (${safeReadlink(file)}) or choose another path` : 'choose a regular file, or write to stdout and redirect it');
+}
+
+function lstatIfAny(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+function safeReadlink(p: string): string {
+  try {
+    return path.resolve(path.dirname(p), fs.readlinkSync(p));
+  } catch {
+    return '?';
+  }
 }
 
 /** Whether two paths name one file: the same absolute path or, both existing, the same inode. */

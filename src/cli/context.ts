@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import { resolveDbPath } from '../db/path.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import type { Prompter } from './prompter.js';
+import { visible } from './visible.js';
 
 /** Options every command accepts (SPEC §1). */
 export interface GlobalOptions {
@@ -203,14 +204,15 @@ export class CliContext {
 
   /** Progress and summaries: stderr, silenced by --quiet. */
   info(message: string): void {
-    if (!this.globals.quiet) this.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+    if (!this.globals.quiet) this.stderr.write(visible(message.endsWith('\n') ? message : `${message}\n`, true));
   }
 
   /** Warnings: stderr, silenced by --quiet. */
   warn(message: string): void {
     if (this.globals.quiet) return;
     const c = this.colorFor('stderr');
-    this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
+    // Warnings quote file names, headers and cells: their control codes are shown, not obeyed.
+    this.stderr.write(`${c.yellow('warning:')} ${visible(message, true)}\n`);
   }
 
   /**

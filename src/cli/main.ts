@@ -6,6 +6,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { AicopError, ExitCode, fromSqliteError, UsageError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { commandPath, examplesOf, formatOptionHelp, offeredFormats, usesDatabase, withExamples, withoutDatabase } from './help.js';
+import { visible } from './visible.js';
 import { FORMATS } from './output.js';
 
 const require = createRequire(import.meta.url);
@@ -178,8 +179,8 @@ export function reportError(err: unknown, ctx: CliContext, argv: readonly string
   const color = ctx.colorFor('stderr');
   const known = err instanceof AicopError ? err : fromSqliteError(err, ctx.hasOpenDb() ? ctx.dbPath() : undefined, ctx.globals.wait);
   if (known) {
-    ctx.stderr.write(`${color.red('aicop: error:')} ${known.message}\n`);
-    if (known.hint) ctx.stderr.write(`  ${known.hint}\n`);
+    ctx.stderr.write(`${color.red('aicop: error:')} ${visible(known.message, true)}\n`);
+    if (known.hint) ctx.stderr.write(`  ${visible(known.hint, true)}\n`);
     return known.exitCode;
   }
   if (err instanceof Error && err.name === 'ExitPromptError') {

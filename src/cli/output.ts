@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { AtomicFile, isDatabaseFile } from './atomic.js';
-import { UsageError } from '../errors.js';
+import { visible } from './visible.js';
+import { InputError, UsageError } from '../errors.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -60,6 +62,57 @@ export function openResultSink(ctx: CliContext, target = ctx.globals.output): Re
   return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
 }
 
+/** What an export may do to the -o file it replaces (SPEC §9 cron safety). */
+export interface ReplaceGuard {
+  /** Rows (addresses, members, attendance records) in the new result. */
+  readonly rows: number;
+  /** --allow-empty: an empty result may replace a non-empty file. */
+  readonly allowEmpty: boolean;
+  /** --max-shrink (listserv): the most, in percent, the file's lines may drop by. */
+  readonly maxShrinkPct?: number;
+}
+
+/**
+ * Throws the InputError (exit 4; the caller aborts the sink, so the file stays as it was) when
+ * the result would replace an existing non-empty -o file with nothing, or, with maxShrinkPct,
+ * a list with one that lost more than that share of its lines: what a wrong database, an
+ * emptied roster or a bad filter looks like from cron. stdout is not guarded: the shell's `>`
+ * has already truncated the file before aicop runs, which is why cron recipes use -o.
+ */
+export function guardReplacement(ctx: CliContext, guard: ReplaceGuard): void {
+  const target = ctx.globals.output;
+  if (target === undefined || target === '-') return;
+  const file = path.resolve(ctx.cwd, target);
+  let existing: Buffer;
+  try {
+    existing = fs.readFileSync(file);
+  } catch {
+    return; // nothing to replace
+  }
+  if (existing.length === 0) return;
+  if (guard.rows === 0 && !guard.allowEmpty) {
+    throw new InputError(
+      `${target}: the result is empty and would replace a non-empty file (${existing.length} bytes); the file was left as it was`,
+      'check --db / AICOP_DB and the filters; if an empty result is right, pass --allow-empty',
+    );
+  }
+  if (guard.rows === 0 || guard.maxShrinkPct === undefined) return;
+  const before = countLines(existing);
+  const lost = before - guard.rows;
+  if (lost > 0 && (lost / before) * 100 > guard.maxShrinkPct) {
+    throw new InputError(
+      `${target}: the new list has ${guard.rows} ${guard.rows === 1 ? 'line' : 'lines'} against ${before} in the file it would replace (${((lost / before) * 100).toFixed(1)}% fewer, more than --max-shrink ${guard.maxShrinkPct}); the file was left as it was`,
+      `check the roster and the last import (aicop imports list); if the shrink is right, pass --max-shrink ${Math.ceil((lost / before) * 100)}`,
+    );
+  }
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return bytes[bytes.length - 1] === 10 ? n : n + 1;
+}
+
 /** Writes a whole result to stdout or the -o file. */
 export function emit(ctx: CliContext, content: string | Uint8Array): void {
   const sink = openResultSink(ctx);
@@ -90,7 +143,7 @@ function cell(v: string | number | null | undefined): string {
  * truncated when piped (like gh).
  */
 export function renderTable<R>(ctx: CliContext, rows: readonly R[], columns: readonly Column<R>[]): string {
-  const cells = rows.map((r) => columns.map((c) => cell(c.value(r)).replace(/[\t\r\n]+/g, ' ')));
+  const cells = rows.map((r) => columns.map((c) => visible(cell(c.value(r)).replace(/[\t\r\n]+/g, ' '))));
   if (!(ctx.stdoutIsTTY && ctx.globals.output === undefined)) {
     const lines = [columns.map((c) => c.header).join('\t'), ...cells.map((r) => r.join('\t'))];
     return `${lines.join('\n')}\n`;

@@ -68,8 +68,17 @@ export async function backupDatabase(db: Db, target: string): Promise<{ pages: n
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
+    // Created 0600 before a byte is copied: a backup holds every member's data.
+    // A backup replacing an older one keeps that file's mode.
+    let mode = 0o600;
+    try {
+      mode = fs.statSync(target).mode & 0o777;
+    } catch {
+      // no file to replace
+    }
+    fs.closeSync(fs.openSync(tmp, 'wx', 0o600));
     const progress = await db.backup(tmp);
-    fs.chmodSync(tmp, 0o600);
+    fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, target);
     return { pages: progress.totalPages };
   } catch (err) {

@@ -1,5 +1,5 @@
 import type { CliContext } from '../../context.js';
-import { checkBinaryTarget, openResultSink, resolveFormat, yesNo } from '../../output.js';
+import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat, yesNo } from '../../output.js';
 import { parseFyFlag } from '../report/flags.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
@@ -12,6 +12,8 @@ export interface ExportAttendanceOptions {
   readonly raw: boolean;
   /** Start the CSV with a UTF-8 byte order mark (for Excel). */
   readonly bom: boolean;
+  /** An empty result may replace a non-empty -o file. */
+  readonly allowEmpty?: boolean;
 }
 
 export interface ExportAttendanceResult {
@@ -77,9 +79,9 @@ export const ATTENDANCE_EXPORT_COLUMNS: readonly CsvColumn<AttendanceExportItem>
   { header: 'comment', value: (r) => r.comment },
 ];
 
-export function parseExportAttendanceOptions(raw: { fy?: string; raw?: boolean; bom?: boolean }, now: Date): ExportAttendanceOptions {
+export function parseExportAttendanceOptions(raw: { fy?: string; raw?: boolean; bom?: boolean; allowEmpty?: boolean }, now: Date): ExportAttendanceOptions {
   const fiscalYear = raw.fy === undefined ? undefined : parseFyFlag(raw.fy, now);
-  return { fiscalYear, raw: raw.raw ?? false, bom: raw.bom ?? false };
+  return { fiscalYear, raw: raw.raw ?? false, bom: raw.bom ?? false, allowEmpty: raw.allowEmpty ?? false };
 }
 
 const ATTENDANCE_XLSX_TYPES: Readonly<Record<string, XlsxType>> = { held_on: 'date', fiscal_year: 'year', satisfaction: 'integer', nps: 'integer' };
@@ -121,6 +123,7 @@ export async function runExportAttendance(opts: ExportAttendanceOptions, ctx: Cl
       }
       sink.write(count === 0 ? ']\n' : '\n]\n');
     }
+    guardReplacement(ctx, { rows: count, allowEmpty: opts.allowEmpty ?? false });
     sink.commit();
   } catch (err) {
     sink.abort();

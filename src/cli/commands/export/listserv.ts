@@ -1,12 +1,16 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { openResultSink } from '../../output.js';
+import { guardReplacement, openResultSink } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { findGroupByName, groupNames, iterateListservAddresses } from '../../../db/members-read.js';
 
 export interface ExportListservOptions {
   /** Only current members of this group. */
   readonly group?: string;
+  /** An empty list may replace a non-empty -o file. */
+  readonly allowEmpty?: boolean;
+  /** The most the -o file's list may shrink by, in percent (default 20). */
+  readonly maxShrink?: number;
 }
 
 export interface ExportListservResult {
@@ -15,6 +19,7 @@ export interface ExportListservResult {
 }
 
 const CHUNK = 5000;
+export const DEFAULT_MAX_SHRINK = 20;
 
 /**
  * Active members' addresses, one per line, sorted, no header: what a mailing-list server
@@ -45,6 +50,7 @@ export async function runExportListserv(opts: ExportListservOptions, ctx: CliCon
       }
     }
     sink.write(buf);
+    guardReplacement(ctx, { rows: n, allowEmpty: opts.allowEmpty ?? false, maxShrinkPct: opts.maxShrink ?? DEFAULT_MAX_SHRINK });
     sink.commit();
   } catch (err) {
     sink.abort();

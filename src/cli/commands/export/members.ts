@@ -1,6 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { checkBinaryTarget, openResultSink, resolveFormat } from '../../output.js';
+import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat } from '../../output.js';
 import { iterateMembers, type MemberRecord } from '../../../db/members-read.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
 import { MEMBER_CSV_COLUMNS, resolveMemberQuery, streamMembers, YIELD_EVERY } from '../members/list.js';
@@ -11,6 +11,8 @@ export interface ExportMembersOptions extends MemberFilterFlags {
   readonly raw: boolean;
   /** Start the file with a UTF-8 byte order mark (for Excel). */
   readonly bom: boolean;
+  /** An empty result may replace a non-empty -o file. */
+  readonly allowEmpty?: boolean;
 }
 
 export interface ExportMembersResult {
@@ -44,6 +46,7 @@ export async function runExportMembers(opts: ExportMembersOptions, ctx: CliConte
       });
       await xlsx.end();
     } else rows = await streamMembers(ctx, sink, iterateMembers(db, q), format, { raw: opts.raw, bom: opts.bom });
+    guardReplacement(ctx, { rows, allowEmpty: opts.allowEmpty ?? false });
     sink.commit();
   } catch (err) {
     sink.abort();

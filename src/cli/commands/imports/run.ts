@@ -3,6 +3,7 @@ import type { CliContext } from '../../context.js';
 import type { Db } from '../../../db/open.js';
 import { InputError, UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat } from '../../output.js';
+import { visible } from '../../visible.js';
 import { toCsv } from '../../../csv/write.js';
 import {
   findUndoConflict,
@@ -102,7 +103,7 @@ export function runImportsShow(ctx: CliContext, id: number): ImportsShowResult {
     lines.push(`first rejected lines:`);
     for (const r of result.firstRejects) lines.push(`  line ${r.line}: ${r.reason}: ${r.detail}`);
   }
-  emit(ctx, `${lines.join('\n')}\n`);
+  emit(ctx, `${lines.map((l) => visible(l)).join('\n')}\n`);
   return result;
 }
 

@@ -1,6 +1,7 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { emit, resolveFormat } from '../../output.js';
+import { visible } from '../../visible.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { findAlias, memberById } from '../../../db/identity-repo.js';
 import { getMemberDetail, type MemberDetail } from '../../../db/members-read.js';
@@ -56,7 +57,8 @@ function renderMemberDetail(d: MemberDetail): string {
   for (const b of d.imports) {
     lines.push(`  #${b.id}  ${b.started_at}  ${b.kind}  ${b.file_name}  by ${b.imported_by}${b.status === 'undone' ? '  (undone)' : ''}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Every value here came from a roster or a form: none reaches the terminal as a control code.
+  return `${lines.map((l) => visible(l)).join('\n')}\n`;
 }
 
 export function runMembersShow(opts: MembersShowOptions, ctx: CliContext): MemberDetail {
