@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, run, spawnAicop, tempDb, tempDir, writeFile } from './helpers.js';
+import { BIN, ROOT, dumpTables, run, spawnAicop, tempDb, tempDir, writeFile } from './helpers.js';
 
 const built = fs.existsSync(path.join(ROOT, 'dist', 'cli', 'process.js'));
 
@@ -346,4 +346,24 @@ describe('control characters from the data are shown, never sent raw to a termin
     // Data formats keep the data: CSV and JSON are for programs, not terminals.
     expect((await t.run(['members', 'list', '--format', 'csv'])).stdout).toContain(`${ESC}[31mAnn`);
   });
+});
+
+describe.skipIf(!built)('--sync from cron is bounded by --max-deactivate, not switched off by --yes', () => {
+  for (const ci of [undefined, '1']) {
+    it(`an emptied roster with --sync --yes deactivates nobody: exit 4 (CI ${ci ?? 'unset'})`, async () => {
+      const t = await withMembers(10);
+      const env: Record<string, string> = { AICOP_DB: t.dbPath, ...(ci ? { CI: ci } : {}) };
+      writeFile(t.dir, 'empty.csv', 'email\n');
+      const before = dumpTables(t.dbPath);
+      const r = await spawnAicop(['--yes', 'import', 'members', 'empty.csv', '--sync'], { cwd: t.dir, env });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain('--sync would deactivate 10 of 10 active members (100.0%, over --max-deactivate 20); nothing was changed');
+      expect(dumpTables(t.dbPath)).toBe(before);
+      writeFile(t.dir, 'eight.csv', `email\n${t.emails.slice(0, 8).join('\n')}\n`);
+      const ok = await spawnAicop(['-q', 'import', 'members', 'eight.csv', '--sync', '--max-deactivate', '20'], { cwd: t.dir, env });
+      expect([ok.code, ok.stderr]).toEqual([0, '']);
+      const listed = await spawnAicop(['export', 'listserv'], { cwd: t.dir, env });
+      expect(listed.stdout).toBe(`${t.emails.slice(0, 8).join('\n')}\n`);
+    }, 60_000);
+  }
 });

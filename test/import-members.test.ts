@@ -452,7 +452,7 @@ describe('import members: re-import, duplicates, sync', () => {
     expect(r2.stderr).not.toContain('capacity');
   });
 
-  it('--sync deactivates absent members (20% guard needs --yes) and a returning member is reactivated', async () => {
+  it('--sync deactivates absent members (over --max-deactivate 20: exit 4, and --yes does not lift it) and a returning member is reactivated', async () => {
     const t = tempDb();
     const emails = Array.from({ length: 10 }, (_, i) => `m${i}@nasa.gov`);
     writeFile(t.dir, 'all.csv', `email\n${emails.join('\n')}\n`);
@@ -462,8 +462,11 @@ describe('import members: re-import, duplicates, sync', () => {
     // 2 of 10 = 20%: allowed without --yes
     writeFile(t.dir, 'seven.csv', `email\n${emails.slice(0, 7).join('\n')}\n`);
     const refused = await t.run(['import', 'members', 'seven.csv', '--sync']);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('--sync would deactivate 3 of 10 active members (30.0%, over 20%); pass --yes if the file really is the complete roster');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toBe(
+      'aicop: error: --sync would deactivate 3 of 10 active members (30.0%, over --max-deactivate 20); nothing was changed\n' +
+        '  check that seven.csv is the complete roster; if it is, pass --max-deactivate 30\n',
+    );
     expect(dumpTables(t.dbPath)).toBe(before);
     const r = await t.run(['import', 'members', 'nine.csv', '--sync']);
     expect(r.code).toBe(0);
@@ -472,9 +475,14 @@ describe('import members: re-import, duplicates, sync', () => {
       ['m8@nasa.gov', null, null, null, 'employee', null, null, '2026-11-23', '2026-11-23', 1, 2],
       ['m9@nasa.gov', null, null, null, 'employee', null, null, '2026-11-23', '2026-11-23', 1, 2],
     ]);
-    const yes = await t.run(['--yes', 'import', 'members', 'seven.csv', '--sync']);
-    expect(yes.code).toBe(0);
-    expect(yes.stderr).toContain('1 deactivated');
+    const seven = dumpTables(t.dbPath);
+    // 1 of 8 (12.5%) over --max-deactivate 10: --yes answers prompts, it does not lift the limit.
+    const yes = await t.run(['--yes', 'import', 'members', 'seven.csv', '--sync', '--max-deactivate', '10']);
+    expect(yes.code).toBe(4);
+    expect(dumpTables(t.dbPath)).toBe(seven);
+    const raised = await t.run(['--yes', 'import', 'members', 'seven.csv', '--sync', '--max-deactivate', '12.5']);
+    expect(raised.code).toBe(0);
+    expect(raised.stderr).toContain('1 deactivated');
     writeFile(t.dir, 'back.csv', 'email\nm9@nasa.gov\n');
     const back = await t.run(['import', 'members', 'back.csv']);
     expect(back.stderr).toContain('1 rows read: 0 added, 0 updated, 0 unchanged, 1 reactivated'.replace('1 rows', '1 row'));
@@ -488,7 +496,7 @@ describe('import members: re-import, duplicates, sync', () => {
     writeFile(t.dir, 'one.csv', 'email\na@nasa.gov\n');
     const r = await t.run(['import', 'members', 'one.csv', '--sync'], { tty: true, answers: [true] });
     expect(r.code).toBe(0);
-    expect(r.asked).toEqual([{ kind: 'confirm', message: '--sync would deactivate 1 of 2 active members (50.0%, over 20%). Continue?' }]);
+    expect(r.asked).toEqual([{ kind: 'confirm', message: '--sync would deactivate 1 of 2 active members (50.0%, over --max-deactivate 20). Continue?' }]);
   });
 });
 

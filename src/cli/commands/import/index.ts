@@ -44,7 +44,8 @@ function registerImportMembers(noun: Command, ctx: CliContext): Command {
       .description('import a roster CSV or Excel workbook (file, or - for CSV on stdin) in one transaction; rejected rows go to a rejects file')
       .argument('<file>', 'the CSV or .xlsx file, or - for CSV on standard input')
       .addOption(new Option('--on-duplicate <mode>', 'existing members: update (non-empty values overwrite), skip, or fill (only empty fields)').default('update'))
-      .option('--sync', 'the file is the complete roster: deactivate active members absent from it (over 20% needs --yes)', false),
+      .option('--sync', 'the file is the complete roster: deactivate active members absent from it', false)
+      .option('--max-deactivate <pct>', 'with --sync: refuse (exit 4, nothing changed) to deactivate more than this % of active members; on a terminal, ask instead (--yes does not lift it)', '20'),
   )
     .option('--mapping <file.json>', 'column mapping as JSON: {"Courriel": "email", "Nom": "last_name"}')
     .option('--correct-history', 'a join date that differs from the member\'s current period moves its start (lists each member and fiscal year changed); without it such dates are kept', false)
@@ -57,7 +58,7 @@ function registerImportMembers(noun: Command, ctx: CliContext): Command {
     cmd,
     'aicop import members roster.csv',
     'aicop import members export.csv --map "Courriel=email" --on-duplicate fill --dry-run',
-    'cat roster.csv | aicop import members - --sync --yes',
+    'cat roster.csv | aicop import members - --sync --max-deactivate 30',
     'aicop import members roster.xlsx --sheet Members',
   );
 }

@@ -32,12 +32,14 @@ import { createRosterApplier, dropImportTables, type DuplicateMode } from '../..
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
 import { MAX_NAME_GROUP, lookAlikeReason } from '../../../core/identity.js';
 import { findLookAlikes } from '../../../db/identity-repo.js';
-import { mappingOf, parseHeaderLine, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
+import { mappingOf, parseHeaderLine, parsePercentFlag, parseRejectRate, reportUnknownColumns, runImportPipeline, type ImportKindHandler, type ImportResult, type RowReject } from './pipeline.js';
 
 export interface ImportMembersOptions {
   readonly file: string;
   readonly onDuplicate: DuplicateMode;
   readonly sync: boolean;
+  /** --max-deactivate: the most a --sync may deactivate, in percent of active members. */
+  readonly maxDeactivate: number;
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly strict: boolean;
@@ -56,8 +58,6 @@ export interface ImportMembersOptions {
   readonly headerLine?: number | undefined;
 }
 
-/** Share of active members a --sync may deactivate without --yes or a confirmation. */
-const SYNC_GUARD_PCT = 20;
 
 function mappingError(file: string, err: MappingError): InputError {
   return new InputError(`${file}: ${err.message}`, err.hint);
@@ -238,9 +238,14 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
               let deactivated = 0;
               if (opts.sync) {
                 const { absent, active } = applier.countAbsent();
-                if (absent > 0 && active > 0 && (absent / active) * 100 > SYNC_GUARD_PCT && !ctx.globals.yes) {
-                  const what = `--sync would deactivate ${absent} of ${active} active members (${((absent / active) * 100).toFixed(1)}%, over ${SYNC_GUARD_PCT}%)`;
-                  if (!ctx.canPrompt()) throw new UsageError(`${what}; pass --yes if the file really is the complete roster`);
+                const pct = active > 0 ? (absent / active) * 100 : 0;
+                if (absent > 0 && pct > opts.maxDeactivate) {
+                  // --yes only stops the question: it no longer lifts the limit, which a cron job
+                  // raises on purpose with --max-deactivate (an emptied roster must not empty the CoP).
+                  const what = `--sync would deactivate ${absent} of ${active} active members (${pct.toFixed(1)}%, over --max-deactivate ${opts.maxDeactivate})`;
+                  if (!ctx.canPrompt()) {
+                    throw new InputError(`${what}; nothing was changed`, `check that ${opts.file === '-' ? 'the input' : opts.file} is the complete roster; if it is, pass --max-deactivate ${Math.ceil(pct)}`);
+                  }
                   const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
                   if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
                 }
@@ -294,6 +299,7 @@ export async function runImportMembers(opts: ImportMembersOptions, ctx: CliConte
 export interface RawFlags extends CommonImportFlags {
   onDuplicate: string;
   sync: boolean;
+  maxDeactivate: string;
   mapping?: string;
   correctHistory?: boolean;
   effective?: string;
@@ -315,6 +321,7 @@ export function importMembersOptions(file: string, f: RawFlags): ImportMembersOp
     file,
     onDuplicate: f.onDuplicate,
     sync: f.sync,
+    maxDeactivate: parsePercentFlag('--max-deactivate', f.maxDeactivate),
     force: f.force,
     dryRun: f.dryRun,
     strict: f.strict,

@@ -122,9 +122,14 @@ export interface ImportResult {
 
 /** Parses a --max-reject-rate value: a percentage 0-100 (a trailing % is allowed). */
 export function parseRejectRate(value: string): number {
+  return parsePercentFlag('--max-reject-rate', value);
+}
+
+/** A percentage flag's value (`30` or `30%`), 0 to 100; anything else is a usage error. */
+export function parsePercentFlag(flag: string, value: string): number {
   const n = Number(value.trim().replace(/%$/, ''));
   if (!Number.isFinite(n) || n < 0 || n > 100 || value.trim() === '') {
-    throw new UsageError(`--max-reject-rate ${value} is not a percentage between 0 and 100`, 'e.g. --max-reject-rate 5');
+    throw new UsageError(`${flag} ${value} is not a percentage between 0 and 100`, `e.g. ${flag} 5`);
   }
   return n;
 }
