@@ -30,7 +30,7 @@ describe('a writer meets another writer', () => {
     const before = dumpTables(t.dbPath);
     const holder = holdWriteLock(t.dbPath);
     try {
-      const r = await spawnAicop(['--db', t.dbPath, '--wait', '0', 'domains', 'allow', 'county.example.us'], { cwd: t.dir });
+      const r = await spawnAicop(['--db', t.dbPath, '--wait', '0', 'domains', 'allow', 'county.example.us', '--reason', 'test'], { cwd: t.dir });
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(LOCKED(t.dbPath, 0));
@@ -59,7 +59,7 @@ describe('a writer meets another writer', () => {
   it('with --wait 5 it waits for the lock to be released and then succeeds', async () => {
     const t = await seededDb();
     const holder = holdWriteLock(t.dbPath);
-    const child = spawnAicop(['--db', t.dbPath, '--wait', '5', '-q', 'domains', 'allow', 'county.example.us'], { cwd: t.dir });
+    const child = spawnAicop(['--db', t.dbPath, '--wait', '5', '-q', 'domains', 'allow', 'county.example.us', '--reason', 'test'], { cwd: t.dir });
     // Release after about a second; the child succeeds whether it is already waiting or not.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     holder.exec('COMMIT');
@@ -75,8 +75,8 @@ describe('a writer meets another writer', () => {
   it('two writers started together both succeed with a generous --wait', async () => {
     const t = await seededDb();
     const [a, b] = await Promise.all([
-      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'one.example.us'], { cwd: t.dir }),
-      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'two.example.us'], { cwd: t.dir }),
+      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'one.example.us', '--reason', 'test'], { cwd: t.dir }),
+      spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', 'two.example.us', '--reason', 'test'], { cwd: t.dir }),
     ]);
     expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
     const db = openDb(t.dbPath);
@@ -232,7 +232,7 @@ describe('first use from several processes at once (two cron jobs on a new machi
     const inits = await Promise.all([1, 2, 3, 4].map(() => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'init'], { cwd: t.dir })));
     expect(inits.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
     const results = await Promise.all(
-      [1, 2, 3, 4].map((i) => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', `s${i}.example.us`], { cwd: t.dir })),
+      [1, 2, 3, 4].map((i) => spawnAicop(['--db', t.dbPath, '--wait', '30', '-q', 'domains', 'allow', `s${i}.example.us`, '--reason', 'test'], { cwd: t.dir })),
     );
     expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, ''], [0, ''], [0, '']]);
     const db = openDb(t.dbPath);

@@ -367,3 +367,35 @@ describe.skipIf(!built)('--sync from cron is bounded by --max-deactivate, not sw
     }, 60_000);
   }
 });
+
+describe.skipIf(!built)('domain exceptions (SPEC §9) through bin/aicop.js', () => {
+  it('the ineligible_domain hint is safe to paste: as written it admits nobody; with a reason it admits one person; a provider needs --force', async () => {
+    const t = tempDb();
+    const env = { AICOP_DB: t.dbPath };
+    const check = await spawnAicop(['domains', 'check', 'jane@gmail.com', '--format', 'json'], { cwd: t.dir, env });
+    expect(check.code).toBe(3);
+    const detail = (JSON.parse(check.stdout) as { detail: string }[])[0]?.detail ?? '';
+    const hint = /aicop (domains allow .*)\)$/.exec(detail)?.[1];
+    expect(hint).toBe('domains allow jane@gmail.com --reason "<who they are and why they are eligible>"');
+    // Pasted into a shell unchanged: refused, nothing recorded.
+    const pasted = await runScript(`aicop ${hint ?? ''}`, t.dir, env);
+    expect(pasted.code).toBe(2);
+    expect(pasted.output).toContain('is the placeholder from a hint');
+    expect((await spawnAicop(['domains', 'list'], { cwd: t.dir, env })).stdout).toBe('action,type,target,reason,created_by,created_at\n');
+    const one = await runScript(`aicop ${(hint ?? '').replace('<who they are and why they are eligible>', 'county clerk, no .gov mailbox')}`, t.dir, env);
+    expect(one.code).toBe(0);
+    const after = await spawnAicop(['domains', 'check', 'jane@gmail.com', 'joe@gmail.com'], { cwd: t.dir, env });
+    expect(after.stdout.split('\n').map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['email,eligible', 'jane@gmail.com,yes', 'joe@gmail.com,no', '']);
+    const provider = await spawnAicop(['domains', 'allow', 'gmail.com', '--reason', 'everyone'], { cwd: t.dir, env });
+    expect(provider.code).toBe(2);
+    expect(provider.stderr).toContain('admit one person instead: aicop domains allow jane@gmail.com --reason "…" (or, if you really mean everyone there, add --force)');
+    const forced = await spawnAicop(['domains', 'allow', 'gmail.com', '--reason', 'pilot with a partner', '--force'], { cwd: t.dir, env });
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('warning: gmail.com is a public mail provider: anyone with a mailbox there is now eligible');
+  }, 60_000);
+
+  it('the shipped provider list holds the SPEC\'s providers', () => {
+    const list = fs.readFileSync(path.join(ROOT, 'data', 'public-mail-providers.txt'), 'utf8');
+    for (const p of ['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'aol.com', 'proton.me']) expect(list.split('\n')).toContain(p);
+  });
+});

@@ -29,7 +29,7 @@ describe('domains check', () => {
     expect(r.stdout).toBe(
       [
         HEADER,
-        'x@gmial.com,no,ineligible_domain,,,,domain gmial.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmial.com)',
+        'x@gmial.com,no,ineligible_domain,,,,"domain gmial.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow x@gmial.com --reason ""<who they are and why they are eligible>"")"',
         'a@b@c.gov,no,invalid_syntax,,,,a@b@c.gov has more than one @ (expected name@agency.gov)',
         'jane@nаsa.gov,no,non_ascii_domain,,,,domain nаsa.gov contains non-ASCII characters (a look-alike of a real domain?); use the plain ASCII address',
         'ok@va.gov,yes,ok,Department of Veterans Affairs,,employee,',
@@ -44,7 +44,7 @@ describe('domains check', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe(
       `${HEADER}\njane@nasa.gov,yes,ok,National Aeronautics and Space Administration,,employee,\n` +
-        'foo@bar.com,no,ineligible_domain,,,,domain bar.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow bar.com)\n',
+        'foo@bar.com,no,ineligible_domain,,,,"domain bar.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow foo@bar.com --reason ""<who they are and why they are eligible>"")"\n',
     );
     expect(r.stderr).toBe('2 addresses checked: 1 eligible, 1 not eligible\n');
   });
@@ -67,7 +67,7 @@ describe('domains check', () => {
     expect(r.code).toBe(3);
     const out = r.stdout.split('\n');
     expect(out).toHaveLength(20_002);
-    expect(out[20_000]).toBe('u19999@gmail.com,no,ineligible_domain,,,,domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com)');
+    expect(out[20_000]).toBe('u19999@gmail.com,no,ineligible_domain,,,,"domain gmail.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow u19999@gmail.com --reason ""<who they are and why they are eligible>"")"');
     expect(r.stderr).toBe('20000 addresses checked: 15000 eligible, 5000 not eligible\n');
   });
 
@@ -162,7 +162,7 @@ describe('domains allow / deny / list / remove', () => {
 
   test('allowing again updates reason, who and when instead of duplicating', async () => {
     const t = tempDb();
-    await t.run(['domains', 'allow', 'example.org']);
+    await t.run(['domains', 'allow', 'example.org', '--reason', 'test']);
     const again = await t.run(['domains', 'allow', 'example.org', '--reason', 'partner'], { now: '2026-12-01T00:00:00Z' });
     expect(again.stderr).toBe('updated: allowed domain suffix example.org (and its subdomains), by tester at 2026-12-01T00:00:00Z\n');
     expect((await t.run(['domains', 'list'])).stdout).toBe('action,type,target,reason,created_by,created_at\nallow,suffix,example.org,partner,tester,2026-12-01T00:00:00Z\n');
@@ -173,12 +173,18 @@ describe('domains allow / deny / list / remove', () => {
     await t.run(['init']);
     const before = dumpTables(t.dbPath);
     const cases: [string[], string][] = [
-      [['domains', 'allow', 'clerk@county.org'], 'admitting the single address clerk@county.org needs a reason'],
+      [['domains', 'allow', 'clerk@county.org'], 'allowing the address clerk@county.org needs a reason'],
       [['domains', 'allow', 'org'], '"org" is not a domain suffix of at least two labels (like state.tx.us) nor an address'],
       [['domains', 'allow', 'a@b@c.org', '--reason', 'x'], '"a@b@c.org" is not a valid address'],
       [['domains', 'deny', 'jane@nasa.gov'], 'domains deny takes a domain suffix, not an address'],
       [['domains', 'remove', 'nothing.gov'], 'no allow or deny rule on nothing.gov'],
       [['domains', 'allow', 'nаsa.gov'], 'is not a domain suffix'],
+      [['domains', 'allow', 'state.tx.us'], 'allowing the domain suffix state.tx.us needs a reason'],
+      [['domains', 'allow', 'state.tx.us', '--reason', '  '], 'allowing the domain suffix state.tx.us needs a reason'],
+      [['domains', 'allow', 'gmail.com', '--reason', 'contractors'], 'gmail.com is a public mail provider: allowing it would admit anyone with a mailbox there'],
+      [['domains', 'allow', 'Mail.GMAIL.com.', '--reason', 'x'], 'mail.gmail.com is under the public mail provider gmail.com'],
+      [['domains', 'allow', 'proton.me', '--reason', 'x'], 'proton.me is a public mail provider'],
+      [['domains', 'allow', 'jo@gmail.com', '--reason', '<who they are and why they are eligible>'], 'is the placeholder from a hint'],
     ];
     for (const [argv, message] of cases) {
       const r = await t.run(argv);
@@ -196,7 +202,7 @@ describe('end to end', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toBe(
       `${HEADER}\njane@mail.nih.gov,yes,ok,National Institutes of Health,Department of Health and Human Services,employee,\n` +
-        'x@gmail.com,no,ineligible_domain,,,,domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com)\n',
+        'x@gmail.com,no,ineligible_domain,,,,"domain gmail.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow x@gmail.com --reason ""<who they are and why they are eligible>"")"\n',
     );
     expect(r.stderr).toBe('2 addresses checked: 1 eligible, 1 not eligible\n');
   });

@@ -116,7 +116,7 @@ describe('checkEmail: details name the fix', () => {
     return r.ok ? '(ok)' : r.detail;
   };
   test('exact texts', () => {
-    expect(detail('jane@gmial.com')).toBe('domain gmial.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmial.com)');
+    expect(detail('jane@gmial.com')).toBe('domain gmial.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow jane@gmial.com --reason "<who they are and why they are eligible>")');
     expect(detail('')).toBe('the email is empty (every row needs an address)');
     expect(detail('a@b@c.gov')).toBe('a@b@c.gov has more than one @ (expected name@agency.gov)');
     expect(detail('jane')).toBe('jane has no @ (expected name@agency.gov)');

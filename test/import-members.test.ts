@@ -510,7 +510,7 @@ describe('import members: stdin and interactive mapping', () => {
     const r2 = await t.run(['import', 'members', '-', '--rejects', 'out.csv', '--force'], { stdin: 'email;first name\na@nasa.gov;A\nb@gmail.com;B\n' });
     expect(r2.code).toBe(3);
     expect(fs.readFileSync(path.join(t.dir, 'out.csv'), 'utf8')).toBe(
-      'email,first name,line,reason,detail\nb@gmail.com,B,3,ineligible_domain,domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com)\n',
+      'email,first name,line,reason,detail\nb@gmail.com,B,3,ineligible_domain,"domain gmail.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow b@gmail.com --reason ""<who they are and why they are eligible>"")"\n',
     );
   });
 

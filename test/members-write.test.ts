@@ -53,7 +53,7 @@ describe('members add', () => {
   });
 
   it.each([
-    [['--email', 'bob@gmail.com'], 'aicop: error: --email: domain gmail.com is not eligible (.gov/.mil only; to admit it run: aicop domains allow gmail.com) (ineligible_domain)\n'],
+    [['--email', 'bob@gmail.com'], 'aicop: error: --email: domain gmail.com is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow bob@gmail.com --reason "<who they are and why they are eligible>") (ineligible_domain)\n'],
     [['--email', 'bob@nasa.gov', '--track', 'Exec'], 'aicop: error: --track: role track "Exec" is not Acquisition, Leadership or Technical (bad_value)\n'],
     [['--email', 'bob@nasa.gov', '--type', 'intern'], 'aicop: error: --type: member type "intern" is not employee or contractor (bad_value)\n'],
     [['--email', 'bob@nasa.gov', '--joined-on', '2023-02-29'], 'aicop: error: --joined-on: join date "2023-02-29" is not a real date as YYYY-MM-DD, M/D/YYYY or M/D/YY (bad_date)\n'],

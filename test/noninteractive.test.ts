@@ -73,7 +73,7 @@ const QUIET_OK: readonly (readonly string[])[] = [
   ['export', 'listserv', '-o', 'list.txt'],
   ['import', 'members', 'roster.csv'],
   ['imports', 'list'],
-  ['domains', 'allow', 'county.example.us'],
+  ['domains', 'allow', 'county.example.us', '--reason', 'test'],
   ['domains', 'check', 'ada@alpha-test.gov'],
   ['agencies', 'list'],
   ['agencies', 'unmapped'],

@@ -9,7 +9,7 @@ import { dumpTables, openDb, tempDb, writeFile } from './helpers.js';
 describe('SPEC §5: unmapped agencies are named after the registered domain', () => {
   test('addresses under an allowed .us suffix get one unmapped agency per government, not one per state', async () => {
     const t = tempDb();
-    expect((await t.run(['domains', 'allow', 'tx.us'])).code).toBe(0);
+    expect((await t.run(['domains', 'allow', 'tx.us', '--reason', 'test'])).code).toBe(0);
     writeFile(t.dir, 'roster.csv', 'email\na@dot.state.tx.us\nb@ci.austin.tx.us\nc@ci.dallas.tx.us\nd@mail.ci.austin.tx.us\n');
     const imp = await t.run(['import', 'members', 'roster.csv']);
     expect(imp.code).toBe(0);

@@ -1,4 +1,26 @@
 import type { EmailRejectReason } from './reasons.js';
+import { shellQuote } from './shell.js';
+
+/** The reason a hint suggests; domains allow refuses it until it is replaced by a real one. */
+export const REASON_PLACEHOLDER = '<who they are and why they are eligible>';
+
+/**
+ * Whether a domain suffix is a public mail provider or under one (`gmail.com`,
+ * `mail.gmail.com`): admitting it would admit anyone who opens a mailbox there.
+ */
+export function publicProviderOf(suffix: string, providers: ReadonlySet<string>): string | undefined {
+  const labels = suffix.split('.');
+  for (let i = 0; i < labels.length - 1; i++) {
+    const s = labels.slice(i).join('.');
+    if (providers.has(s)) return s;
+  }
+  return undefined;
+}
+
+/** The providers list as shipped in data/public-mail-providers.txt: one domain a line, # comments. */
+export function parseProviderList(text: string): Set<string> {
+  return new Set(text.split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim().toLowerCase()).filter((l) => l !== ''));
+}
 
 /** Admission rules from the database (`aicop domains allow|deny`), already normalised. */
 export interface DomainRules {
@@ -132,5 +154,11 @@ export function checkEmail(raw: string, rules: DomainRules = NO_RULES): EmailChe
   if (mil || domain.endsWith('.gov') || coveringSuffix(domain, c.allow) !== undefined) {
     return { ok: true, email, local, domain, contractor };
   }
-  return reject('ineligible_domain', `domain ${domain} is not eligible (.gov/.mil only; to admit it run: aicop domains allow ${domain})`, email);
+  // Never a suffix: "allow gmail.com" would admit everyone. One person, with a reason; the
+  // placeholder is refused by domains allow, so pasting the hint unchanged admits nobody.
+  return reject(
+    'ineligible_domain',
+    `domain ${domain} is not eligible (.gov/.mil only; a typo? for an exception for this one person: aicop domains allow ${shellQuote(email)} --reason "${REASON_PLACEHOLDER}")`,
+    email,
+  );
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError, fromSqliteError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
+import { shellQuote } from '../core/shell.js';
 
 export type Db = BetterSqlite3.Database;
 
@@ -53,11 +54,6 @@ function assertSqliteFile(file: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Quotes a path for a hint the user copies into a POSIX shell. */
-function shellQuote(p: string): string {
-  return /^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 
 function createEmptyFile(file: string): void {

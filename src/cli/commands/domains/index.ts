@@ -20,12 +20,13 @@ function registerDomainRules(noun: Command, ctx: CliContext): void {
   withExamples(
     noun
       .command('allow')
-      .description('admit a domain suffix (and its subdomains), or one exact address with --reason, besides .gov/.mil')
+      .description('admit a domain suffix (and its subdomains), or one exact address, besides .gov/.mil; --reason is required')
       .argument('<suffix-or-address>', 'a domain such as state.tx.us, or one address')
-      .option('--reason <text>', 'why (required for an address; recorded with who and when)')
-      .action(async (target: string, o: { reason?: string }) => {
+      .option('--reason <text>', 'why (required; recorded with who and when)')
+      .option('--force', 'allow a public mail provider (gmail.com, outlook.com, …) as a suffix: everyone there becomes eligible', false)
+      .action(async (target: string, o: { reason?: string; force: boolean }) => {
         const { parseAllow, runAddRule } = await import('./rules.js');
-        runAddRule(parseAllow(target, o.reason), ctx);
+        runAddRule(parseAllow(target, o.reason, o.force), ctx);
       }),
     'aicop domains allow state.tx.us --reason "Texas state agencies"',
     'aicop domains allow clerk@smallcounty.org --reason "county clerk, no .gov mailbox"',

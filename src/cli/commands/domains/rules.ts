@@ -2,7 +2,9 @@ import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { emit, renderTable, resolveFormat, type Column } from '../../output.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
-import { checkEmail, isValidDomain } from '../../../core/email.js';
+import fs from 'node:fs';
+import { checkEmail, isValidDomain, parseProviderList, publicProviderOf, REASON_PLACEHOLDER } from '../../../core/email.js';
+import { shellQuote } from '../../../core/shell.js';
 import { addDomainRule, listDomainRules, removeDomainRules, type DomainRule, type RuleAction, type RuleTargetType } from '../../../db/domains-repo.js';
 
 export interface RuleTarget {
@@ -34,6 +36,8 @@ export interface AddRuleOptions {
   readonly action: RuleAction;
   readonly target: RuleTarget;
   readonly reason: string | null;
+  /** The public mail provider an allowed suffix is (or is under), allowed with --force. */
+  readonly provider?: string;
 }
 
 /** ISO timestamp to the second, from the context clock. */
@@ -51,18 +55,37 @@ export function runAddRule(opts: AddRuleOptions, ctx: CliContext): { rule: Domai
   });
   const other = listDomainRules(db).find((r) => r.target === opts.target.target && r.action !== opts.action);
   if (other) ctx.warn(`${other.target} is also on the ${other.action} list; deny wins (remove one with: aicop domains remove ${other.target})`);
+  if (opts.provider !== undefined) ctx.warn(`${opts.target.target} is a public mail provider: anyone with a mailbox there is now eligible (undo with: aicop domains remove ${opts.target.target})`);
   const what = opts.target.type === 'address' ? `address ${opts.target.target}` : `domain suffix ${opts.target.target} (and its subdomains)`;
   ctx.info(`${result.created ? '' : 'updated: '}${opts.action === 'allow' ? 'allowed' : 'denied'} ${what}, by ${ctx.user} at ${result.rule.createdAt}`);
   return result;
 }
 
-export function parseAllow(target: string, reason: string | undefined): AddRuleOptions {
+/** data/public-mail-providers.txt, read when `domains allow` runs. */
+function loadProviders(): Set<string> {
+  return parseProviderList(fs.readFileSync(new URL('../../../../data/public-mail-providers.txt', import.meta.url), 'utf8'));
+}
+
+/**
+ * `domains allow`: every exception needs a reason (SPEC §9), and a public mail provider as a
+ * suffix needs --force, since it would open a .gov/.mil community to anyone with a mailbox there.
+ */
+export function parseAllow(target: string, reason: string | undefined, force = false, providers: ReadonlySet<string> = loadProviders()): AddRuleOptions {
   const t = parseRuleTarget(target);
   const r = reason?.trim() ?? '';
-  if (t.type === 'address' && r === '') {
-    throw new UsageError(`admitting the single address ${t.target} needs a reason`, `pass --reason "…", e.g. aicop domains allow ${t.target} --reason "county clerk, no .gov mailbox"`);
+  const example = t.type === 'address' ? `aicop domains allow ${shellQuote(t.target)} --reason "county clerk, no .gov mailbox"` : `aicop domains allow ${t.target} --reason "Texas state agencies"`;
+  if (r === '') throw new UsageError(`allowing ${t.type === 'address' ? 'the address' : 'the domain suffix'} ${t.target} needs a reason (recorded with who and when)`, `pass --reason "…", e.g. ${example}`);
+  if (r === REASON_PLACEHOLDER || /^<.*>$/.test(r)) {
+    throw new UsageError(`--reason ${JSON.stringify(r)} is the placeholder from a hint; say who this is and why they are eligible`, `e.g. ${example}`);
   }
-  return { action: 'allow', target: t, reason: r === '' ? null : r };
+  const provider = t.type === 'suffix' ? publicProviderOf(t.target, providers) : undefined;
+  if (provider !== undefined && !force) {
+    throw new UsageError(
+      `${t.target} is ${provider === t.target ? 'a public mail provider' : `under the public mail provider ${provider}`}: allowing it would admit anyone with a mailbox there`,
+      `admit one person instead: aicop domains allow jane@${t.target} --reason "…" (or, if you really mean everyone there, add --force)`,
+    );
+  }
+  return { action: 'allow', target: t, reason: r, ...(provider !== undefined ? { provider } : {}) };
 }
 
 export function parseDeny(target: string, reason: string | undefined): AddRuleOptions {
