@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, dumpTables, run, spawnAicop, tempDb, tempDir, writeFile } from './helpers.js';
+import { BIN, ROOT, dumpTables, openDb, run, spawnAicop, tempDb, tempDir, writeFile } from './helpers.js';
 
 const built = fs.existsSync(path.join(ROOT, 'dist', 'cli', 'process.js'));
 
@@ -398,4 +398,44 @@ describe.skipIf(!built)('domain exceptions (SPEC §9) through bin/aicop.js', () 
     const list = fs.readFileSync(path.join(ROOT, 'data', 'public-mail-providers.txt'), 'utf8');
     for (const p of ['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'aol.com', 'proton.me']) expect(list.split('\n')).toContain(p);
   });
+});
+
+describe('the already-imported check: inside the write lock, keyed by sha256 and the column mapping', () => {
+  it('a re-import of the same file with a corrected --map is applied, not skipped; the same mapping again is skipped', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', 'Courriel,Prenom\nann@nasa.gov,Ann\nbob@nasa.gov,Bob\n');
+    const first = await t.run(['import', 'members', 'r.csv', '--map', 'Courriel=email']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('ignoring column "Prenom"');
+    const fixed = await t.run(['import', 'members', 'r.csv', '--map', 'Courriel=email', '--map', 'Prenom=first_name']);
+    expect(fixed.code).toBe(0);
+    expect(fixed.stderr).toContain('2 rows read: 0 added, 2 updated');
+    const again = await t.run(['import', 'members', 'r.csv', '--map', 'Prenom=first_name', '--map', 'Courriel=email']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('r.csv: already imported as batch 2 on 2026-11-23T12:00:00.000Z (same sha256, same column mapping); nothing to do. Pass --force to import it again.\n');
+    const shown = await t.run(['imports', 'show', '2', '--format', 'json']);
+    expect((JSON.parse(shown.stdout) as { options: { mapping: unknown } }).options.mapping).toEqual({ email: 'Courriel', first_name: 'Prenom' });
+    expect((await t.run(['members', 'list', '--format', 'csv'])).stdout).toContain('ann@nasa.gov,Ann,');
+  });
+
+  it.skipIf(!built)('two imports of one file at once through bin/aicop.js: exactly one applies', async () => {
+    const t = tempDb();
+    writeFile(t.dir, 'r.csv', `email\n${Array.from({ length: 50 }, (_, i) => `m${i}@nasa.gov`).join('\n')}\n`);
+    // Both children get past reading the file and wait on the lock this test holds, so that
+    // neither can see the other's batch before the lock: the check must run inside it.
+    const holder = openDb(t.dbPath);
+    holder.exec('BEGIN IMMEDIATE');
+    const runs = [1, 2].map(() => spawnAicop(['--db', t.dbPath, '--wait', '60', 'import', 'members', 'r.csv'], { cwd: t.dir }));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    holder.exec('ROLLBACK');
+    holder.close();
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    expect(results.filter((r) => r.stderr.includes('50 rows read: 50 added')).length).toBe(1);
+    expect(results.filter((r) => r.stderr.includes('already imported as batch 1')).length).toBe(1);
+    const db = openDb(t.dbPath);
+    expect(db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM members').pluck().get()).toBe(50);
+    db.close();
+  }, 60_000);
 });

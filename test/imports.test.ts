@@ -57,7 +57,7 @@ describe('imports list, show and undo', () => {
     const t = await seeded();
     const before = dumpTables(t.dbPath, MEMBER_TABLES);
     writeFile(t.dir, 'v2.csv', V2);
-    const r = await t.run(['--yes', 'import', 'members', 'v2.csv', '--sync']);
+    const r = await t.run(['--yes', 'import', 'members', 'v2.csv', '--sync', '--max-deactivate', '100']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('3 rows read: 1 added, 1 updated, 0 unchanged, 1 reactivated, 2 deactivated, 0 rejected');
     expect(dumpTables(t.dbPath, MEMBER_TABLES)).not.toBe(before);
@@ -76,7 +76,7 @@ describe('imports list, show and undo', () => {
     db.close();
     expect((await t.run(['--yes', 'imports', 'undo', '2'])).code).toBe(2);
     // once undone, the same file is no longer "already imported"
-    expect((await t.run(['--yes', 'import', 'members', 'v2.csv', '--sync'])).stderr).toContain('1 added');
+    expect((await t.run(['--yes', 'import', 'members', 'v2.csv', '--sync', '--max-deactivate', '100'])).stderr).toContain('1 added');
   });
 
   it('undo leaves every table but the import history as it was: unmapped agencies the batch created go too', async () => {

@@ -119,7 +119,7 @@ async function apply(t: ReturnType<typeof tempDb>, o: Op, n: number): Promise<nu
     case 'roster': {
       const csv = ['email,member type,joined on,working groups,practice areas', ...o.rows.map((r) => [r.email, r.type ?? '', r.joined ?? '', r.wg ?? '', r.pa ?? ''].join(','))];
       const file = writeFile(t.dir, `roster${n}.csv`, `${csv.join('\n')}\n`);
-      return (await t.run(['--yes', 'import', 'members', file, '--force', ...(o.sync ? ['--sync'] : [])], { now: o.now })).code;
+      return (await t.run(['--yes', 'import', 'members', file, '--force', ...(o.sync ? ['--sync', '--max-deactivate', '100'] : [])], { now: o.now })).code;
     }
     case 'undo': {
       const db = openDb(t.dbPath);

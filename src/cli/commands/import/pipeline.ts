@@ -277,23 +277,6 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
     // The mapping is part of the already-imported key, so the columns are mapped first.
     const prepared = await handler.prepare(csv);
     const mapping = mappingKey(prepared.mapping);
-    const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256, mapping);
-    if (earlier && !opts.force) {
-      const result: ImportResult = {
-        status: 'skipped',
-        file: csv.name,
-        sha256: csv.sha256,
-        batchId: earlier.id,
-        counts: emptyCounts(),
-        rejectsByReason: {},
-        rejectsFile: undefined,
-        elapsedMs: performance.now() - started,
-      };
-      ctx.info(
-        `${csv.name}: already imported as batch ${earlier.id} on ${earlier.started_at} (same sha256, same column mapping); nothing to do. Pass --force to import it again.`,
-      );
-      return result;
-    }
     const rejects = new RejectsFile(rejectsTarget, csv.header, csv.bom || opts.bom === true);
     const counts = emptyCounts();
     const byReason: Partial<Record<RejectReason, number>> = {};
@@ -301,6 +284,15 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
     let bar: CliProgress.SingleBar | undefined;
     beginImportTransaction(db);
     try {
+      // Inside the write lock: of two runs of one file at once, the second sees the first's batch.
+      const earlier = findAppliedBatchBySha(db, handler.kind, csv.sha256, mapping);
+      if (earlier && !opts.force) {
+        db.exec('ROLLBACK');
+        ctx.info(
+          `${csv.name}: already imported as batch ${earlier.id} on ${earlier.started_at} (same sha256, same column mapping); nothing to do. Pass --force to import it again.`,
+        );
+        return { status: 'skipped', file: csv.name, sha256: csv.sha256, batchId: earlier.id, counts: emptyCounts(), rejectsByReason: {}, rejectsFile: undefined, elapsedMs: performance.now() - started };
+      }
       const batchId = createBatch(db, {
         kind: handler.kind,
         fileName: csv.path ?? csv.name,
