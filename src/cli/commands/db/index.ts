@@ -43,5 +43,28 @@ export function registerDb(program: Command, ctx: CliContext): Command {
       }),
     'aicop db backup ~/backups/aicop-$(date +%F).db',
   );
+  withExamples(
+    noun
+      .command('vacuum')
+      .description('rebuild the file and empty its WAL, so deleted (purged) rows leave no bytes behind')
+      .action(async () => {
+        const { runDbVacuum } = await import('./vacuum.js');
+        runDbVacuum(ctx);
+      }),
+    'aicop db vacuum',
+  );
+  withExamples(
+    noun
+      .command('purge')
+      .description('retention: erase every former member who left before a date (as members remove --purge), then vacuum')
+      .requiredOption('--left-before <date>', 'erase members whose left_on is before this date (YYYY-MM-DD)')
+      .option('--dry-run', 'list who would be erased; change nothing', false)
+      .action(async (opts: { leftBefore: string; dryRun: boolean }) => {
+        const { runDbPurge } = await import('./purge.js');
+        await runDbPurge(opts, ctx);
+      }),
+    'aicop db purge --left-before 2019-10-01 --dry-run',
+    'aicop --yes db purge --left-before "$(date -d \'7 years ago\' +%F)"',
+  );
   return noun;
 }

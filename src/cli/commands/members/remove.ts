@@ -2,7 +2,8 @@ import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { isoDateOf } from '../../../core/dates.js';
-import { deleteMember, findMemberByEmail, writeMember } from '../../../db/members-repo.js';
+import { findMemberByEmail, writeMember } from '../../../db/members-repo.js';
+import { purgeMember } from '../../../db/purge-repo.js';
 import { leave } from '../../../db/periods-repo.js';
 import { normaliseEmail } from '../../../core/email.js';
 
@@ -20,6 +21,8 @@ export interface MembersRemoveResult {
 export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge: boolean): Promise<MembersRemoveResult> {
   const email = normaliseEmail(rawEmail);
   const db = ctx.db();
+  // A purge zeroes what it deletes (SQLite's secure_delete); `db vacuum` then rebuilds the file.
+  if (purge) db.pragma('secure_delete = ON');
   const m = findMemberByEmail(db, email);
   if (!m) throw new UsageError(`${email} is not a member`, 'see: aicop members list --status all --search <text>');
   if (purge) {
@@ -28,8 +31,9 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
       const ok = await ctx.prompter.confirm({ message: `delete ${email} and their group history for good?`, default: false });
       if (!ok) throw new UsageError('cancelled; nothing was changed');
     }
-    db.transaction(() => withHistoryGuard(ctx, db, 'members remove --purge', null, () => deleteMember(db, m.id))).immediate();
-    ctx.info(`purged ${email}`);
+    db.transaction(() => withHistoryGuard(ctx, db, 'members remove --purge', null, () => purgeMember(db, m.id))).immediate();
+    ctx.info(`purged ${email}: the member, their group history, their import history and rejected rows; their attendance is kept without name or address`);
+    ctx.info('the deleted bytes stay in the file until: aicop db vacuum');
     return { email, action: 'purged', leftOn: null };
   }
   if (m.left_on !== null) {
