@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../../context.js';
 import { InputError, UsageError } from '../../../errors.js';
+import { visible } from '../../visible.js';
 import { writeFileAtomic } from '../../atomic.js';
 import type { CsvFile } from '../../../csv/read.js';
 import type { CommonImportFlags } from './index.js';
@@ -105,7 +106,7 @@ async function promptMapping(ctx: CliContext, csv: CsvFile, explicit: ReadonlyAr
     const samples = sampleValues(csv, csv.header.indexOf(h));
     const guess = guessRosterField(h, new Set(taken.keys()));
     for (;;) {
-      const field = await ctx.prompter.select<MappingTarget>({ message: `column "${h}"${samples === '' ? '' : ` (e.g. ${samples})`}`, choices, default: guess });
+      const field = await ctx.prompter.select<MappingTarget>({ message: visible(`column "${h}"${samples === '' ? '' : ` (e.g. ${samples})`}`), choices, default: guess });
       const holder = field === 'ignore' ? undefined : taken.get(field);
       if (holder !== undefined) {
         ctx.warnAlways(`column "${holder}" already holds ${field}: choose another field for "${h}", or ignore`);
