@@ -90,6 +90,8 @@ export class CliContext {
   /** Set by a command that finished with rejected rows (3) or another non-error outcome. */
   exitCode = 0;
   private database: Db | undefined;
+  /** Whether `database` was opened by readDb() (query_only or read-only). */
+  private databaseReadOnly = false;
 
   constructor(init: ContextInit) {
     this.stdin = init.stdin;
@@ -147,7 +149,10 @@ export class CliContext {
    */
   readDb(): Db {
     if (openDatabaseFn === undefined) throw new Error('ctx.readDb() called before ctx.prepare({ database: true })');
-    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: false, migrate: true, readonly: true });
+    if (this.database === undefined) {
+      this.database = openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: false, migrate: true, readonly: true });
+      this.databaseReadOnly = true;
+    }
     return this.database;
   }
 
@@ -158,6 +163,11 @@ export class CliContext {
 
   private openDb(create: boolean): Db {
     if (openDatabaseFn === undefined) throw new Error('ctx.db() called before ctx.prepare({ database: true })');
+    if (this.databaseReadOnly) {
+      // A command that read first and now writes gets a writing connection, not a refused write.
+      this.close();
+      this.databaseReadOnly = false;
+    }
     this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create, migrate: true });
     return this.database;
   }
@@ -170,6 +180,7 @@ export class CliContext {
   close(): void {
     if (this.database?.open) this.database.close();
     this.database = undefined;
+    this.databaseReadOnly = false;
   }
 
   /** Colour for a stream, honouring --no-color, NO_COLOR, FORCE_COLOR and TTY state. */
