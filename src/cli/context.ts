@@ -232,7 +232,7 @@ export class CliContext {
    */
   warnAlways(message: string): void {
     const c = this.colorFor('stderr');
-    this.stderr.write(`${c.yellow('warning:')} ${message}\n`);
+    this.stderr.write(`${c.yellow('warning:')} ${visible(message, true)}\n`);
   }
 
   /** Throws the InterruptedError (exit 130) the signal handler aborted with, once Ctrl-C / SIGTERM arrived. */
