@@ -40,10 +40,13 @@ async function everywhere(): Promise<ReturnType<typeof tempDb>> {
 describe('purge leaves no trace', () => {
   it('members remove --purge, then db vacuum: neither the file nor its WAL holds the email or the names; the event figures stand', async () => {
     const t = await everywhere();
-    const needles = [GONE.email, GONE.first, GONE.last];
+    // A new address: the old one stays as a former address (member_aliases) and in attendance.
+    const renamed = 'zq7renamed@nasa.gov';
+    expect((await t.run(['-q', 'members', 'rename', GONE.email, renamed])).code).toBe(0);
+    const needles = [GONE.email, renamed, GONE.first, GONE.last];
     expect(foundInFiles(t.dbPath, needles)).toEqual(needles); // the scan sees them before
     const eventsBefore = (await t.run(['report', 'events', '--fy', '2023', '--format', 'json'])).stdout;
-    const purge = await t.run(['--yes', 'members', 'remove', GONE.email, '--purge']);
+    const purge = await t.run(['--yes', 'members', 'remove', renamed, '--purge']);
     expect(purge.code).toBe(0);
     expect(purge.stderr).toContain('aicop db vacuum');
     const vacuum = await t.run(['db', 'vacuum']);

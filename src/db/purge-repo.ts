@@ -13,10 +13,12 @@ export interface PurgeCounts {
  * the database holds their email or name (test/purge.test.ts scans the file for them). Call it
  * inside a write transaction. Every table that can name a person, and what happens to it:
  *
- * - members: the row is deleted; member_spans (periods) and assignments go with it (ON DELETE
- *   CASCADE), and the report rollups follow through their triggers.
+ * - members: the row is deleted; member_spans (periods), assignments and member_aliases (former
+ *   addresses) go with it (ON DELETE CASCADE), and the report rollups follow through their
+ *   triggers. Each step below is done for the address and every former one.
  * - attendance (email, comment): kept for the event figures, but the email becomes a random
- *   `purged-…@purged.invalid` (the same one for all their rows, so unique-attendee counts hold),
+ *   `purged-…@purged.invalid` (one per address, as attendance counts addresses, so the
+ *   unique-attendee counts hold),
  *   the comment is dropped and member_id is cleared; attendee_fy follows through the triggers.
  * - batch_changes (undo before-images, as JSON, and entity keys holding emails): every change
  *   of this member, their periods or their attendance rows is deleted, so undo cannot bring
@@ -30,24 +32,31 @@ export interface PurgeCounts {
 export function purgeMember(db: Db, id: number): PurgeCounts {
   const row = db.prepare<[number], { email: string }>('SELECT email FROM members WHERE id = ?').get(id);
   if (row === undefined) return { attendance: 0, changes: 0, rejects: 0, rules: 0 };
-  const email = row.email;
-  // Before-images first: they are found through the member id and the email.
-  const changes = db
-    .prepare<{ id: number; email: string }>(
-      `DELETE FROM batch_changes
-        WHERE (entity = 'member' AND entity_key = json_array(@id))
-           OR (before IS NOT NULL AND json_extract(before, '$.member_id') = @id)
-           OR instr(entity_key, @email) > 0
-           OR (before IS NOT NULL AND instr(before, @email) > 0)`,
-    )
-    .run({ id, email }).changes;
-  const pseudonym = `purged-${randomBytes(8).toString('hex')}@purged.invalid`;
-  const attendance = db
-    .prepare<{ email: string; pseudonym: string }>('UPDATE attendance SET email = @pseudonym, comment = NULL WHERE email = @email')
-    .run({ email, pseudonym }).changes;
-  const rejects = db.prepare<{ email: string }>('DELETE FROM import_rejects WHERE email = @email OR instr(detail, @email) > 0').run({ email }).changes;
-  const rules = db.prepare<{ email: string }>("DELETE FROM domain_rules WHERE target_type = 'address' AND target = @email").run({ email }).changes;
-  db.prepare('DELETE FROM members WHERE id = ?').run(id);
+  // Their address and every former one (member_aliases): each may appear in the tables below.
+  const addresses = [row.email, ...db.prepare<[number], string>('SELECT email FROM member_aliases WHERE member_id = ?').pluck().all(id)];
+  const dropChanges = db.prepare<{ id: number; email: string }>(
+    `DELETE FROM batch_changes
+      WHERE (entity = 'member' AND entity_key = json_array(@id))
+         OR (before IS NOT NULL AND json_extract(before, '$.member_id') = @id)
+         OR instr(entity_key, @email) > 0
+         OR (before IS NOT NULL AND instr(before, @email) > 0)`,
+  );
+  const anonymise = db.prepare<{ email: string; pseudonym: string }>('UPDATE attendance SET email = @pseudonym, comment = NULL WHERE email = @email');
+  const dropRejects = db.prepare<{ email: string }>('DELETE FROM import_rejects WHERE email = @email OR instr(detail, @email) > 0');
+  const dropRules = db.prepare<{ email: string }>("DELETE FROM domain_rules WHERE target_type = 'address' AND target = @email");
+  let changes = 0;
+  let attendance = 0;
+  let rejects = 0;
+  let rules = 0;
+  for (const email of addresses) {
+    changes += dropChanges.run({ id, email }).changes;
+    // One pseudonym per address, as attendance counted addresses: unique-attendee counts hold.
+    const pseudonym = `purged-${randomBytes(8).toString('hex')}@purged.invalid`;
+    attendance += anonymise.run({ email, pseudonym }).changes;
+    rejects += dropRejects.run({ email }).changes;
+    rules += dropRules.run({ email }).changes;
+  }
+  db.prepare('DELETE FROM members WHERE id = ?').run(id); // member_aliases, spans, assignments: ON DELETE CASCADE
   return { attendance, changes, rejects, rules };
 }
 
