@@ -116,6 +116,16 @@ describe('members rename (SPEC §11)', () => {
       db2.close();
     }
     expect((await annual(t, 2024, '2024-10-02')).events).toMatchObject({ unique_member_attendees: 1 });
+    // Renaming back onto her own former address swaps the two.
+    const back = await t.run(['members', 'rename', ANN2, ANN], at('2024-11-01'));
+    expect(back.code, back.stderr).toBe(0);
+    const db3 = openDb(t.dbPath);
+    try {
+      expect(db3.prepare('SELECT email, reason FROM member_aliases').raw().all()).toEqual([[ANN2, 'rename']]);
+      expect(db3.prepare('SELECT count(*) FROM members WHERE email = ?').pluck().get(ANN)).toBe(1);
+    } finally {
+      db3.close();
+    }
   }, 60_000);
 
   it('refuses bad input with exit 2 and changes nothing', async () => {
@@ -242,6 +252,10 @@ describe('members merge (SPEC §11)', () => {
     const m = await t.run(['--yes', 'members', 'merge', JOSE, JOSE2], at('2024-03-01'));
     expect(m.code, m.stderr).toBe(0);
     const batch = Number(/batch (\d+) \(/.exec(m.stderr)?.[1]);
+    const add = await t.run(['members', 'add', '--email', JOSE2], at('2024-03-01'));
+    expect(add.code).toBe(2);
+    expect(add.stderr).toContain(`${JOSE2} is a former address of ${JOSE}; adding it would make a second record of one person`);
+    expect(add.stderr).toContain(`aicop members rename ${JOSE} ${JOSE2}`);
     const again = await t.run(['--yes', 'members', 'merge', JOSE, JOSE2], at('2024-03-01'));
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`${JOSE2} is already a former address of ${JOSE}; nothing to merge`);

@@ -6,6 +6,7 @@ import { isRowError, resolveRosterLayout, validateRosterRow, type GroupInfo, typ
 import { createAgencyResolver } from '../../../db/agencies-repo.js';
 import { loadDomainRules } from '../../../db/domains-repo.js';
 import { loadGroups, openAssignment } from '../../../db/groups-repo.js';
+import { findAlias, memberById } from '../../../db/identity-repo.js';
 import { findMemberByEmail, insertMember, newMemberFrom, writeMember } from '../../../db/members-repo.js';
 import { currentPeriod, rejoin } from '../../../db/periods-repo.js';
 import { linkAttendanceToMembers } from '../../../db/events-repo.js';
@@ -56,6 +57,17 @@ export function runMembersAdd(ctx: CliContext, email: string, flags: MemberField
   const result = db
     .transaction((): MembersAddResult => withHistoryGuard(ctx, db, 'members add', null, (): MembersAddResult => {
       const existing = findMemberByEmail(db, r.email);
+      if (!existing) {
+        // A former address names its member: adding it again would make a second record of them.
+        const alias = findAlias(db, r.email);
+        const owner = alias ? memberById(db, alias.member_id) : undefined;
+        if (owner) {
+          throw new UsageError(
+            `${r.email} is a former address of ${owner.email}; adding it would make a second record of one person`,
+            `to give them this address again: aicop members rename ${owner.email} ${r.email}`,
+          );
+        }
+      }
       if (existing && existing.left_on === null) {
         throw new UsageError(`${r.email} is already an active member`, `to change it run: aicop members update ${r.email} --first-name …`);
       }
