@@ -111,22 +111,22 @@ describe('import events and attendance', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        'id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
-        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,5,4,4,3.50',
-        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,4,4,3,4.33',
+        'id,held_on,fiscal_year,type,title,series,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,,GSA,yes,5,4,4,3.50',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,,Technical,OPM,no,4,4,3,4.33',
         '',
       ].join('\n'),
     );
     const all = await t.run(['--format', 'json', 'events', 'list', '--type', 'workshop']);
     expect(JSON.parse(all.stdout)).toEqual([
       {
-        id: '2023-10-WS', held_on: '2023-10-05', fiscal_year: 2024, type: 'workshop', title: 'Red Teaming Workshop, Part 1', track: null, host: 'CISA',
+        id: '2023-10-WS', held_on: '2023-10-05', fiscal_year: 2024, type: 'workshop', title: 'Red Teaming Workshop, Part 1', series: null, track: null, host: 'CISA',
         government_wide: true, registrations: 2, attendances: 3, responses: 3, mean_satisfaction: 2.67,
       },
     ]);
     // --fy current on 2026-11-23 is FY 2027: nothing
     const none = await t.run(['events', 'list', '--fy', 'current']);
-    expect(none.stdout).toBe('id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction\n');
+    expect(none.stdout).toBe('id,held_on,fiscal_year,type,title,series,track,host,government_wide,registrations,attendances,responses,mean_satisfaction\n');
     const bad = await t.run(['events', 'list', '--fy', 'next year']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a fiscal year');
@@ -137,8 +137,8 @@ describe('import events and attendance', () => {
     const r = await t.run(['--no-color', 'events', 'list', '--fy', '2024'], { tty: true });
     expect(r.stdout).toBe(
       [
-        'ID          HELD_ON     FY    TYPE      TITLE                         TRACK  GOV_WIDE  REGISTERED  ATTENDED  RESPONSES  MEAN_SAT',
-        '2023-10-WS  2023-10-05  2024  workshop  Red Teaming Workshop, Part 1         yes                2         3          3      2.67',
+        'ID          HELD_ON     FY    TYPE      TITLE                         SERIES  TRACK  GOV_WIDE  REGISTERED  ATTENDED  RESPONSES  MEAN_SAT',
+        '2023-10-WS  2023-10-05  2024  workshop  Red Teaming Workshop, Part 1                 yes                2         3          3      2.67',
         '',
       ].join('\n'),
     );
@@ -420,9 +420,9 @@ describe('the real binary', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toBe(
       [
-        'id,held_on,fiscal_year,type,title,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
-        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,GSA,yes,4,3,3,3.67',
-        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,Technical,OPM,no,4,4,3,4.33',
+        'id,held_on,fiscal_year,type,title,series,track,host,government_wide,registrations,attendances,responses,mean_satisfaction',
+        '2023-01-CM,2023-01-18,2023,community_meeting,January Community Meeting,,,GSA,yes,4,3,3,3.67',
+        '2023-03-TR,2023-03-09,2023,training,Prompt Engineering 101,,Technical,OPM,no,4,4,3,4.33',
         '',
       ].join('\n'),
     );

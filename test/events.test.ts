@@ -7,7 +7,7 @@ describe('event row validation', () => {
   it('normalises a good row', () => {
     expect(validateEventRow(good)).toEqual({
       ok: true,
-      record: { id: '2023-01-CM', title: 'January Community Meeting', type: 'community_meeting', heldOn: '2023-01-18', track: null, host: 'GSA', governmentWide: true },
+      record: { id: '2023-01-CM', title: 'January Community Meeting', type: 'community_meeting', heldOn: '2023-01-18', track: null, series: null, host: 'GSA', governmentWide: true },
     });
     expect(validateEventRow({ ...good, track: 'technical', host: ' ', government_wide: '' })).toMatchObject({ ok: true, record: { track: 'Technical', host: null, governmentWide: false } });
   });

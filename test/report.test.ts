@@ -66,8 +66,8 @@ const FY2023 = {
     nps_responses: 4,
     nps: 25,
     rows: [
-      { id: '2022-10-CM', title: 'October <community> meeting', type: 'community_meeting', held_on: '2022-10-01', track: null, government_wide: true, registrations: 3, attendances: 3, responses: 3, mean: 3.67, csat_pct: 66.7, nps: 33.3 },
-      { id: '2023-09-TR', title: 'Technical training', type: 'training', held_on: '2023-09-30', track: 'Technical', government_wide: false, registrations: 2, attendances: 2, responses: 1, mean: 3, csat_pct: 0, nps: 0 },
+      { id: '2022-10-CM', title: 'October <community> meeting', type: 'community_meeting', held_on: '2022-10-01', series: null, track: null, government_wide: true, registrations: 3, attendances: 3, responses: 3, mean: 3.67, csat_pct: 66.7, nps: 33.3 },
+      { id: '2023-09-TR', title: 'Technical training', type: 'training', held_on: '2023-09-30', series: null, track: 'Technical', government_wide: false, registrations: 2, attendances: 2, responses: 1, mean: 3, csat_pct: 0, nps: 0 },
     ],
   },
   methods: ALL_METHODS,
@@ -112,7 +112,7 @@ const FY2022 = {
     nps_responses: 0,
     nps: null,
     rows: [
-      { id: '2022-09-WS', title: 'Prompting workshop', type: 'workshop', held_on: '2022-09-30', track: null, government_wide: false, registrations: 1, attendances: 1, responses: 1, mean: 4, csat_pct: 100, nps: null },
+      { id: '2022-09-WS', title: 'Prompting workshop', type: 'workshop', held_on: '2022-09-30', series: null, track: null, government_wide: false, registrations: 1, attendances: 1, responses: 1, mean: 4, csat_pct: 100, nps: null },
     ],
   },
 };
@@ -282,27 +282,55 @@ Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to
 `);
   });
 
-  it('agencies --by organization --format csv', async () => {
+  it('agencies --by organization --compare --format csv: the previous year and the change beside every figure, a totals row', async () => {
     const t = await fixtureDb();
     const r = await t.run(['report', 'agencies', '--fy', '2023', '--by', 'organization', '--compare', '--format', 'csv']);
     expect(r.code).toBe(0);
+    // unmapped.gov had no row in FY 2022: its previous figures are 0. Totals: agencies with
+    // members at end (2 against 3), members 3 against 4, joins 2 against 1.
     expect(r.stdout).toBe(
       [
-        'fiscal_year,organization,level,agencies,members_at_end,joined_in_fy',
-        '2023,Dept X,federal,1,2,1',
-        '2023,Town of Y,local,1,1,0',
-        '2023,unmapped.gov,unknown,0,0,1',
-        '2022,Dept X,federal,2,2,1',
-        '2022,Town of Y,local,1,2,0',
+        'row_type,fiscal_year,organization,level,agencies,agencies_previous,agencies_change,members_at_end,members_at_end_previous,members_at_end_change,joined_in_fy,joined_in_fy_previous,joined_in_fy_change',
+        'detail,2023,Dept X,federal,1,2,-1,2,2,0,1,1,0',
+        'detail,2023,Town of Y,local,1,1,0,1,2,-1,0,0,0',
+        'detail,2023,unmapped.gov,unknown,0,0,0,0,0,0,1,0,1',
+        'total,2023,All organizations,,2,3,-1,3,4,-1,2,1,1',
         '',
       ].join('\r\n'),
     );
   });
 
+  it('events --format csv ends with the year totals (unique attendees, pooled satisfaction, NPS), marked row_type total', async () => {
+    const t = await fixtureDb();
+    const r = await t.run(['report', 'events', '--fy', '2023', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    // Scores 5, 4, 2 (2022-10-CM) and 3 (2023-09-TR): mean 3.5, CSAT 2/4, NPS answers 10, 9, 3, 7:
+    // (2 - 1) / 4 = 25. Attendees m1, m2, d, e: 4, of whom members m1 and m2.
+    expect(r.stdout).toBe(
+      [
+        'row_type,fiscal_year,id,title,type,held_on,series,track,government_wide,events,registrations,attendances,unique_attendees,unique_member_attendees,responses,response_rate,mean,csat_pct,nps',
+        'detail,2023,2022-10-CM,October <community> meeting,community_meeting,2022-10-01,,,yes,1,3,3,3,,3,100,3.67,66.7,33.3',
+        'detail,2023,2023-09-TR,Technical training,training,2023-09-30,,Technical,no,1,2,2,2,,1,50,3,0,0',
+        'total,2023,,All events,,,,,,2,5,5,4,2,4,80,3.5,50,25',
+        '',
+      ].join('\r\n'),
+    );
+    const c = await t.run(['report', 'events', '--fy', '2023', '--compare', '--format', 'csv']);
+    const lines = c.stdout.trimEnd().split('\r\n');
+    const head = (lines[0] ?? '').split(',');
+    const total = (lines.at(-1) ?? '').split(',');
+    const at = (k: string) => total[head.indexOf(k)];
+    // FY 2022: one workshop, one attendee (a member) scoring 4, no NPS.
+    expect([at('unique_attendees'), at('unique_attendees_previous'), at('unique_attendees_change')]).toEqual(['4', '1', '3']);
+    expect([at('csat_pct'), at('csat_pct_previous'), at('csat_pct_change')]).toEqual(['50', '100', '-50']);
+    expect([at('mean'), at('mean_previous'), at('mean_change')]).toEqual(['3.5', '4', '-0.5']);
+    expect([at('nps'), at('nps_previous'), at('nps_change')]).toEqual(['25', '', '']);
+  });
+
   it('piped default is csv for a section and md for annual; -o picks the format from its extension', async () => {
     const t = await fixtureDb();
     expect((await t.run(['report', 'events', '--fy', '2023'])).stdout.split('\r\n')[0]).toBe(
-      'fiscal_year,id,title,type,held_on,track,government_wide,registrations,attendances,responses,mean,csat_pct,nps',
+      'row_type,fiscal_year,id,title,type,held_on,series,track,government_wide,events,registrations,attendances,unique_attendees,unique_member_attendees,responses,response_rate,mean,csat_pct,nps',
     );
     expect((await t.run(['report', 'annual', '--fy', '2023'])).stdout.startsWith('# AI Community of Practice: FY 2023 report\n')).toBe(true);
     const r = await t.run(['report', 'groups', '--fy', '2023', '-o', 'groups.json']);

@@ -30,6 +30,7 @@ export const EVENT_FIELDS = {
   title: ['title', 'event title', 'name', 'event name'],
   type: ['type', 'event type', 'kind', 'format'],
   held_on: ['held on', 'held_on', 'date', 'event date', 'held'],
+  series: ['series', 'event series', 'training series', 'program', 'programme'],
   track: ['track', 'role track'],
   host: ['host', 'hosted by', 'organizer', 'organiser'],
   government_wide: ['government wide', 'government_wide', 'gov wide', 'governmentwide'],
@@ -110,6 +111,8 @@ export interface EventRecord {
   readonly type: EventType;
   readonly heldOn: string;
   readonly track: Track | null;
+  /** The series the event belongs to (free text, trimmed), or null. */
+  readonly series: string | null;
   readonly host: string | null;
   readonly governmentWide: boolean;
 }
@@ -220,7 +223,7 @@ export function validateEventRow(row: RawRow<EventField>): Validated<EventRecord
   }
   const governmentWide = parseYesNo(row.government_wide, false);
   if (governmentWide === undefined) return reject('bad_value', `event ${id}: government_wide ${show(row.government_wide)} is not yes or no`);
-  return { ok: true, record: { id, title, type, heldOn, track, host: optional(row.host), governmentWide } };
+  return { ok: true, record: { id, title, type, heldOn, track, series: optional(row.series), host: optional(row.host), governmentWide } };
 }
 
 /**

@@ -9,6 +9,7 @@ export type EventRow = {
   readonly type: EventType;
   readonly held_on: string;
   readonly track: Track | null;
+  readonly series: string | null;
   readonly host: string | null;
   readonly government_wide: 0 | 1;
   readonly created_batch: number | null;
@@ -32,12 +33,12 @@ export type AttendanceRow = {
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
 
 /** Optional event fields an update may leave as stored. */
-export type EventKeepable = 'track' | 'host' | 'government_wide';
+export type EventKeepable = 'track' | 'series' | 'host' | 'government_wide';
 /** Optional attendance fields an update may leave as stored. */
 export type AttendanceKeepable = 'registered' | 'attended' | 'satisfaction' | 'nps' | 'comment';
 const KEEP_NOTHING: ReadonlySet<never> = new Set<never>();
 
-const EVENT_COLUMNS = ['title', 'type', 'held_on', 'track', 'host', 'government_wide'] as const;
+const EVENT_COLUMNS = ['title', 'type', 'held_on', 'track', 'series', 'host', 'government_wide'] as const;
 const ATTENDANCE_COLUMNS = ['member_id', 'registered', 'attended', 'satisfaction', 'nps', 'comment'] as const;
 
 /**
@@ -103,12 +104,12 @@ export function eventsRepo(db: Db): EventsRepo {
 
 function createEventsRepo(db: Db): EventsRepo {
   const exists = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
-  const getEvent = db.prepare('SELECT id, title, type, held_on, track, host, government_wide, created_batch, updated_batch FROM events WHERE id = ?') as Statement<[string], EventRow>;
+  const getEvent = db.prepare('SELECT id, title, type, held_on, track, series, host, government_wide, created_batch, updated_batch FROM events WHERE id = ?') as Statement<[string], EventRow>;
   const insertEvent = db.prepare(
-    'INSERT INTO events (id, title, type, held_on, track, host, government_wide, created_batch, updated_batch) VALUES (@id, @title, @type, @held_on, @track, @host, @government_wide, @batch, @batch)',
+    'INSERT INTO events (id, title, type, held_on, track, series, host, government_wide, created_batch, updated_batch) VALUES (@id, @title, @type, @held_on, @track, @series, @host, @government_wide, @batch, @batch)',
   );
   const updateEvent = db.prepare(
-    'UPDATE events SET title = @title, type = @type, held_on = @held_on, track = @track, host = @host, government_wide = @government_wide, updated_batch = @batch WHERE id = @id',
+    'UPDATE events SET title = @title, type = @type, held_on = @held_on, track = @track, series = @series, host = @host, government_wide = @government_wide, updated_batch = @batch WHERE id = @id',
   );
   const getAttendance = db.prepare(
     'SELECT event_id, email, member_id, registered, attended, satisfaction, nps, comment, created_batch, updated_batch FROM attendance WHERE event_id = ? AND email = ?',
@@ -143,6 +144,7 @@ function createEventsRepo(db: Db): EventsRepo {
         type: rec.type,
         held_on: rec.heldOn,
         track: rec.track,
+        series: rec.series,
         host: rec.host,
         government_wide: rec.governmentWide ? 1 : 0,
         batch: batchId,
@@ -190,6 +192,23 @@ export function linkAttendanceToMembers(db: Db): number {
   return eventsRepo(db).linkNewMembers();
 }
 
+/**
+ * Sets an event's series (null clears it) as a manual edit: updated_batch becomes NULL, so
+ * `imports undo` of the batch that wrote the event refuses instead of overwriting the edit.
+ * Returns the series before, or undefined when there is no such event.
+ */
+export function setEventSeries(db: Db, id: string, series: string | null): { before: string | null } | undefined {
+  const row = db.prepare<[string], { series: string | null }>('SELECT series FROM events WHERE id = ?').get(id);
+  if (!row) return undefined;
+  if (row.series !== series) db.prepare('UPDATE events SET series = ?, updated_batch = NULL WHERE id = ?').run(series, id);
+  return { before: row.series };
+}
+
+/** Event ids like the given one (case-insensitive substring), for "did you mean" hints. */
+export function similarEventIds(db: Db, id: string, limit = 5): string[] {
+  return db.prepare<[string, number], string>('SELECT id FROM events WHERE instr(lower(id), lower(?)) > 0 ORDER BY held_on DESC LIMIT ?').pluck().all(id.trim(), limit);
+}
+
 /** One line of `events list`: the event and its per-score tallies. */
 export interface EventSummaryRow {
   readonly id: string;
@@ -198,6 +217,7 @@ export interface EventSummaryRow {
   readonly type: EventType;
   readonly title: string;
   readonly track: Track | null;
+  readonly series: string | null;
   readonly host: string | null;
   readonly government_wide: 0 | 1;
   readonly registrations: number;
@@ -239,7 +259,7 @@ function where(filter: EventFilter): { sql: string; params: (string | number)[] 
 export function listEventSummaries(db: Db, filter: EventFilter = {}): EventSummaryRow[] {
   const w = where(filter);
   const sql = `
-    SELECT e.id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.host, e.government_wide,
+    SELECT e.id, e.held_on, e.fiscal_year, e.type, e.title, e.track, e.series, e.host, e.government_wide,
       coalesce(sum(a.registered), 0) AS registrations,
       coalesce(sum(a.attended), 0) AS attendances,
       coalesce(sum(a.attended AND a.member_id IS NOT NULL), 0) AS member_attendances,

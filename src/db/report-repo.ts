@@ -53,6 +53,7 @@ export interface EventCell {
   readonly type: string;
   readonly held_on: string;
   readonly track: string | null;
+  readonly series: string | null;
   readonly government_wide: number;
   readonly registrations: number;
   readonly attendances: number;
@@ -89,6 +90,7 @@ interface EventRow {
   type: string;
   held_on: string;
   track: string | null;
+  series: string | null;
   government_wide: number;
   registrations: number;
   attendances: number;
@@ -105,6 +107,7 @@ function toEventCell(r: EventRow): EventCell {
     type: r.type,
     held_on: r.held_on,
     track: r.track,
+    series: r.series,
     government_wide: r.government_wide,
     registrations: r.registrations,
     attendances: r.attendances,
@@ -153,7 +156,7 @@ const ROLLUP_GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
        WHERE g.archived_on IS NULL OR g.archived_on >= :start
        ORDER BY g.kind DESC, g.id`;
 
-const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
+const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.series, e.government_wide,
          ${['registrations', 'attendances', ...S_KEYS.map((s) => `s${s}`), ...N_KEYS.map((s) => `n${s}`)].map((c) => `coalesce(s.${c}, 0) AS ${c}`).join(', ')}
        FROM events e LEFT JOIN event_stats s ON s.event_id = e.id
        WHERE e.fiscal_year = :fy
@@ -230,7 +233,7 @@ const S_COLS = S_KEYS.map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 E
 const N_COLS = N_KEYS.map((s) => `count(CASE WHEN a.nps = ${s} THEN 1 END) AS n${s}`).join(',\n         ');
 
 /** Events held in the FY with their registration, attendance and score counts. */
-const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.government_wide,
+const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.series, e.government_wide,
          count(CASE WHEN a.registered = 1 THEN 1 END) AS registrations,
          count(CASE WHEN a.attended = 1 THEN 1 END) AS attendances,
          ${S_COLS},

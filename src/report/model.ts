@@ -93,6 +93,7 @@ export interface EventRow {
   title: string;
   type: string;
   held_on: string;
+  series: string | null;
   track: string | null;
   government_wide: boolean;
   registrations: number;
@@ -300,6 +301,7 @@ export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTota
       title: e.title,
       type: e.type,
       held_on: e.held_on,
+      series: e.series,
       track: e.track,
       government_wide: e.government_wide === 1,
       registrations: e.registrations,

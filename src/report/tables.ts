@@ -240,6 +240,7 @@ interface EventItem {
   readonly title: string;
   readonly type: string;
   readonly held_on: string | null;
+  readonly series: string | null;
   readonly track: string | null;
   readonly government_wide: boolean | null;
   readonly events: number;
@@ -260,6 +261,7 @@ function eventItem(e: EventRow): EventItem {
     title: e.title,
     type: e.type,
     held_on: e.held_on,
+    series: e.series,
     track: e.track,
     government_wide: e.government_wide,
     events: 1,
@@ -284,6 +286,7 @@ const eventsSpec: TableSpec<EventItem> = {
     { key: 'title', label: 'Title', type: 'text', value: (e) => e.title },
     { key: 'type', label: 'Type', type: 'text', value: (e) => e.type },
     { key: 'held_on', label: 'Held on', type: 'date', value: (e) => e.held_on },
+    { key: 'series', label: 'Series', type: 'text', value: (e) => e.series },
     { key: 'track', label: 'Track', type: 'text', value: (e) => e.track },
     { key: 'government_wide', label: 'Government-wide', type: 'boolean', value: (e) => e.government_wide },
   ],
@@ -307,6 +310,7 @@ const eventsSpec: TableSpec<EventItem> = {
       title: 'All events',
       type: '',
       held_on: null,
+      series: null,
       track: null,
       government_wide: null,
       events: e.count,

@@ -19,8 +19,22 @@ function registerEventsList(parent: Command, ctx: CliContext): Command {
   return withExamples(cmd, 'aicop events list --fy 2023', 'aicop events list --fy current --type training --format json');
 }
 
+function registerEventsUpdate(parent: Command, ctx: CliContext): Command {
+  const cmd = parent
+    .command('update')
+    .description('set the series an event belongs to (reports count attendees per series)')
+    .argument('<id>', 'the event id, e.g. 2023-09-TR')
+    .option('--series <name>', 'the series, e.g. "AI Training Series"; none clears it')
+    .action(async (id: string, raw: { series?: string }) => {
+      const { parseEventsUpdateOptions, runEventsUpdate } = await import('./update.js');
+      runEventsUpdate(parseEventsUpdateOptions(id, raw), ctx);
+    });
+  return withExamples(cmd, 'aicop events update 2023-09-TR --series "AI Training Series"', 'aicop events update 2023-09-TR --series none');
+}
+
 export function registerEvents(program: Command, ctx: CliContext): Command {
   const noun = program.command('events').description('events of the community of practice');
   registerEventsList(noun, ctx);
+  registerEventsUpdate(noun, ctx);
   return noun;
 }

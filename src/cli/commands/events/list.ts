@@ -21,6 +21,7 @@ export interface EventListItem {
   readonly type: EventType;
   readonly title: string;
   readonly track: Track | null;
+  readonly series: string | null;
   readonly host: string | null;
   readonly government_wide: boolean;
   readonly registrations: number;
@@ -55,6 +56,7 @@ export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsL
     type: r.type,
     title: r.title,
     track: r.track,
+    series: r.series,
     host: r.host,
     government_wide: r.government_wide === 1,
     registrations: r.registrations,
@@ -73,6 +75,7 @@ const TABLE: readonly Column<EventListItem>[] = [
   { header: 'fy', value: (e) => e.fiscal_year },
   { header: 'type', value: (e) => e.type },
   { header: 'title', value: (e) => e.title },
+  { header: 'series', value: (e) => e.series },
   { header: 'track', value: (e) => e.track },
   { header: 'gov_wide', value: (e) => yesNo(e.government_wide) },
   { header: 'registered', value: (e) => e.registrations, align: 'right' },
@@ -87,6 +90,7 @@ const CSV: readonly CsvColumn<EventListItem>[] = [
   { header: 'fiscal_year', value: (e) => e.fiscal_year, numeric: true },
   { header: 'type', value: (e) => e.type },
   { header: 'title', value: (e) => e.title },
+  { header: 'series', value: (e) => e.series },
   { header: 'track', value: (e) => e.track },
   { header: 'host', value: (e) => e.host },
   { header: 'government_wide', value: (e) => yesNo(e.government_wide) },

@@ -65,7 +65,7 @@ function eventsImportHandler(ctx: CliContext, maps: readonly string[], strict: b
     async prepare(csv) {
       const layout = layoutOf<EventField>(csv, EVENT_FIELDS, REQUIRED_EVENT_FIELDS, maps, ctx, undefined, strict);
       // A column the file does not have leaves the stored value alone (like sqlite-utils upsert).
-      const keep = new Set<EventKeepable>((['track', 'host', 'government_wide'] as const).filter((f) => layout.index[f] === -1));
+      const keep = new Set<EventKeepable>((['track', 'series', 'host', 'government_wide'] as const).filter((f) => layout.index[f] === -1));
       return {
         mapping: mappingOf(csv.header, layout.index),
         begin(db, batchId) {
