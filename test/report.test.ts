@@ -233,7 +233,13 @@ describe('report formats', () => {
     const t = await fixtureDb();
     const r = await t.run(['report', 'membership', '--fy', '2023', '--compare', '--format', 'md']);
     expect(r.code).toBe(0);
+    // Compared figures: this year, the previous year and the change, hand-checked member by member
+    // (FY 2022: at start m3, m4, m7, m8; m1 joins on 30 Sep 2022; m7 leaves that day).
     expect(r.stdout).toBe(`# AI Community of Practice: FY 2023 report
+
+**FY 2023: 3 members**
+
+FY 2022: 4 members
 
 Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to 2022-09-30).
 
@@ -241,44 +247,45 @@ Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to
 
 **Members**
 
-| Measure | FY 2023 | FY 2022 |
-| --- | ---: | ---: |
-| Members at start | 4 | 4 |
-| Joined | 2 | 1 |
-| of whom rejoined | 0 | 0 |
-| Left | 3 | 1 |
-| Members at end | 3 | 4 |
-| Growth | -25.0% | 0.0% |
+| Measure | FY 2023 | FY 2022 | Change |
+| --- | ---: | ---: | ---: |
+| Members at start | 4 | 4 | 0 |
+| Joined | 2 | 1 | +1 |
+| of whom rejoined | 0 | 0 | 0 |
+| Left | 3 | 1 | +2 |
+| Members at end | 3 | 4 | -1 |
+| Growth | -25.0% | 0.0% | -25.0 pts |
 
 **By member type**
 
-| Member type | At start | Joined | Rejoined | Left | Moved in | Moved out | At end |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| Employee | 2 | 2 | 0 | 1 | 0 | 0 | 3 |
-| Contractor | 2 | 0 | 0 | 2 | 0 | 0 | 0 |
+| Member type | Members at start FY 2023 | FY 2022 | Change | Joined FY 2023 | FY 2022 | Change | Rejoined FY 2023 | FY 2022 | Change | Left FY 2023 | FY 2022 | Change | Moved in FY 2023 | FY 2022 | Change | Moved out FY 2023 | FY 2022 | Change | Members at end FY 2023 | FY 2022 | Change |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Employee | 2 | 2 | 0 | 2 | 1 | +1 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 3 | 2 | +1 |
+| Contractor | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 2 | 0 | +2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 2 | -2 |
 
 **By level of government**
 
-| Level | At start | Joined | Rejoined | Left | Moved in | Moved out | At end |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| Federal | 2 | 1 | 0 | 1 | 0 | 0 | 2 |
-| State | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| Local | 2 | 0 | 0 | 1 | 0 | 0 | 1 |
-| Tribal | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| Interstate | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
-| Unknown | 0 | 1 | 0 | 1 | 0 | 0 | 0 |
+| Level | Members at start FY 2023 | FY 2022 | Change | Joined FY 2023 | FY 2022 | Change | Rejoined FY 2023 | FY 2022 | Change | Left FY 2023 | FY 2022 | Change | Moved in FY 2023 | FY 2022 | Change | Moved out FY 2023 | FY 2022 | Change | Members at end FY 2023 | FY 2022 | Change |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Federal | 2 | 2 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 2 | 2 | 0 |
+| State | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Local | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | +1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 2 | -1 |
+| Tribal | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Interstate | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| Unknown (not in the directory) | 0 | 0 | 0 | 1 | 0 | +1 | 0 | 0 | 0 | 1 | 0 | +1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
 
 ## Methods
 
 - Membership is kept as periods: a member who leaves and later comes back has two periods, and the first one and its departure stay in the history.
-- A member counts on a date D when one of their periods covers D (it began on or before D and had not ended by D).
-- at_start is the count on the day before the fiscal year begins; at_end the count on its last day (30 September).
-- joined counts periods that began within the fiscal year (rejoined: those that were a former member coming back); left counts periods that ended within it; so at_end = at_start + joined - left.
-- Member type and agency are dated facts: each figure uses the values in force on the day it counts (the last day for at_end, the join date for joins, the leaving date for departures).
-- In the breakdowns, moved_in and moved_out count members whose type or level changed during the year while they stayed members, so each row adds up as at_end = at_start + joined - left + moved_in - moved_out.
-- growth_pct = (at_end - at_start) / at_start \\* 100, rounded to one decimal (half away from zero); empty when at_start is 0.
-- Level comes from the agency of the email domain; "unknown" for unmapped domains and members without an agency.
-- n/a marks a figure without a denominator (for example no responses).
+- A person counts as a member on a given day when one of their periods covers that day: it began on or before the day and had not ended by it.
+- Members at start is the count on the day before the fiscal year begins (30 September); members at end is the count on its last day (the next 30 September).
+- Joined counts the periods that began during the year (rejoined: former members coming back); left counts the periods that ended during it. So members at end = members at start + joined - left.
+- Member type and agency can change over time: each figure uses the values in force on the day it counts (the last day for members at end, the join date for joins, the leaving date for departures).
+- In the breakdowns by member type and level, moved in and moved out count members whose type or level changed during the year while they stayed members, so each row adds up as at end = at start + joined - left + moved in - moved out.
+- Growth is the change in members from the start to the end of the year, as a share of the members at the start, to one decimal place. It is not given when the year started with no members.
+- The level of government comes from the agency of the member’s email address; "unknown" covers addresses whose domain is not in the agency directory.
+- n/a marks a figure that cannot be computed, for example an average satisfaction with no survey answers.
+- Change is this year’s figure minus the previous year’s; for percentages it is in percentage points (pts).
 `);
   });
 
@@ -343,7 +350,16 @@ Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to
     const t = await fixtureDb();
     const r = await t.run(['--no-color', 'report', 'groups', '--fy', '2023'], { tty: true });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(['Working group            Members at end  Joined in FY', 'Event Planning                        2             2'].join('\n'));
+    expect(r.stdout).toContain(
+      [
+        'Working group                     Members at end  Joined in FY',
+        'Event Planning                                 2             2',
+        'Community Outreach                             0             0',
+        'External Collaborations                        0             0',
+        'Tools and Resources                            0             0',
+        'All working groups (assignments)               2             2',
+      ].join('\n'),
+    );
   });
 
   it('annual --format html is one self-contained, escaped file with six SVG charts', async () => {

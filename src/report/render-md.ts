@@ -21,6 +21,8 @@ function block(b: Block): string[] {
       return [`${'#'.repeat(b.level)} ${md(b.text)}`];
     case 'paragraph':
       return [md(b.text)];
+    case 'headline':
+      return [`**${md(b.text)}**`, ...(b.previous ? ['', md(b.previous)] : [])];
     case 'table':
       return table(b.table);
     case 'list':

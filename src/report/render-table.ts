@@ -28,6 +28,8 @@ function block(b: Block, style: TableStyle): string[] {
     }
     case 'paragraph':
       return [b.text];
+    case 'headline':
+      return [style.bold(b.text), ...(b.previous ? [b.previous] : [])];
     case 'table':
       return table(b.table, style);
     case 'list':
