@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDb, tempDb, writeFile } from './helpers.js';
+import { seedFixture } from './report-fixture.js';
 
 const EVENTS = [
   'id,title,type,held_on,series,track',
@@ -76,5 +77,25 @@ describe('event series', () => {
     const undo = await t.run(['imports', 'undo', '2', '--yes']);
     expect(undo.code).toBe(0);
     expect(seriesOf(t.dbPath)['2023-01-TR']).toBe('AI Training Series');
+  });
+
+  it('report events pools attendance and satisfaction per series, track and quarter (hand-computed)', async () => {
+    const t = tempDb();
+    await t.run(['init']);
+    seedFixture(t.dbPath);
+    const db = openDb(t.dbPath);
+    db.prepare("UPDATE events SET series = 'AI Training Series' WHERE id IN ('2022-10-CM', '2023-09-TR')").run();
+    db.close();
+    const r = await t.run(['report', 'events', '--fy', '2023', '--format', 'json']);
+    const e = (JSON.parse(r.stdout) as { events: Record<string, unknown> }).events;
+    // Both FY 2023 events in one series: 5 registrations, 5 attendances, scores 5 4 2 3 (mean
+    // 3.5, CSAT 2/4), 4 responses of 5 attendances, NPS answers 10 9 3 7: (2 - 1) / 4 = 25.
+    expect(e.by_series).toEqual([{ key: 'AI Training Series', events: 2, registrations: 5, attendances: 5, responses: 4, mean: 3.5, csat_pct: 50, response_rate: 80, nps: 25 }]);
+    // The quarters add up to the year.
+    const q = e.by_quarter as { key: string; events: number; attendances: number; responses: number }[];
+    expect(q.map((x) => x.key)).toEqual(['Q1', 'Q2', 'Q3', 'Q4']);
+    expect([q.reduce((n, x) => n + x.events, 0), q.reduce((n, x) => n + x.attendances, 0), q.reduce((n, x) => n + x.responses, 0)]).toEqual([2, 5, 4]);
+    const csv = await t.run(['report', 'annual', '--fy', '2023', '--format', 'md']);
+    expect(csv.stdout).toContain('| AI Training Series | 2 | 5 | 4 | 3.50 | 50.0% | 25.0 |');
   });
 });

@@ -293,7 +293,7 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
 
   const e = r.events;
   if (e) {
-    const [events, types, scores] = sectionTables(r, 'events');
+    const [events, types, series, tracks, quarters, scores] = sectionTables(r, 'events');
     out.push({ kind: 'heading', level: 2, text: 'Events', id: 'events' });
     out.push(
       measures('Events and satisfaction', r, [
@@ -311,7 +311,13 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
       ]),
     );
     chart('events');
-    out.push(...docTable(types, { caption: 'Events by type', columns: ['type', 'events'], format: { type: (v) => (v === 'all' ? 'All events' : label(String(v))) } }));
+    const groupColumns = ['events', 'attendances', 'responses', 'mean', 'csat_pct', 'nps'];
+    const groupHeaders = { events: 'Events', attendances: 'Attended', responses: 'Responses', mean: 'Mean', csat_pct: 'CSAT' };
+    const all = (v: TableCell) => (v === 'all' ? 'All events' : String(v));
+    out.push(...docTable(types, { caption: 'Events by type', columns: ['type', ...groupColumns], headers: groupHeaders, format: { type: (v) => (v === 'all' ? 'All events' : label(String(v))) } }));
+    out.push(...docTable(quarters, { caption: 'Events by quarter (Q1 = October to December)', columns: ['quarter', ...groupColumns], headers: groupHeaders, format: { quarter: all } }));
+    out.push(...docTable(series, { caption: 'Events by series', columns: ['series', ...groupColumns], headers: groupHeaders, format: { series: all } }));
+    out.push(...docTable(tracks, { caption: 'Events by track', columns: ['track', ...groupColumns], headers: groupHeaders, format: { track: all } }));
     chart('scores');
     out.push(...docTable(scores, { caption: 'Satisfaction scores', columns: ['score', 'responses'], format: { score: (v) => (v === 'all' ? 'All responses' : String(v)) } }));
     out.push(

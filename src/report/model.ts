@@ -117,7 +117,75 @@ export interface EventsSection {
   response_rate: number | null;
   nps_responses: number;
   nps: number | null;
+  /** Pooled figures per event type, series, track and quarter (see EventGroup). */
+  by_type: EventGroup[];
+  by_series: EventGroup[];
+  by_track: EventGroup[];
+  by_quarter: EventGroup[];
   rows: EventRow[];
+}
+
+/**
+ * The events of one type, series, track or quarter, their attendance and satisfaction pooled
+ * (every response of every event, not a mean of means). `key` is the type, series or track
+ * (null: events without one) or the quarter: Q1 = October-December … Q4 = July-September, so the
+ * four quarters add up to the year.
+ */
+export interface EventGroup {
+  key: string | null;
+  events: number;
+  registrations: number;
+  attendances: number;
+  responses: number;
+  mean: number | null;
+  csat_pct: number | null;
+  response_rate: number | null;
+  nps: number | null;
+}
+
+/** The fiscal quarter of a date: Q1 = October-December, Q2 = January-March, Q3 = April-June, Q4 = July-September. */
+export function fiscalQuarter(isoDate: string): 'Q1' | 'Q2' | 'Q3' | 'Q4' {
+  const m = Number(isoDate.slice(5, 7));
+  return m >= 10 ? 'Q1' : m <= 3 ? 'Q2' : m <= 6 ? 'Q3' : 'Q4';
+}
+
+export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
+
+/** Pools the events' figures by key; `keys` lists groups shown even without events, in order. */
+function groupEvents(cells: readonly EventCell[], keyOf: (e: EventCell) => string | null, keys: readonly (string | null)[] = []): EventGroup[] {
+  const acc = new Map<string | null, { events: number; registrations: number; attendances: number; s: number[]; n: number[] }>();
+  for (const k of keys) acc.set(k, { events: 0, registrations: 0, attendances: 0, s: [0, 0, 0, 0, 0], n: Array.from({ length: 11 }, () => 0) });
+  for (const e of cells) {
+    const k = keyOf(e);
+    let a = acc.get(k);
+    if (!a) {
+      a = { events: 0, registrations: 0, attendances: 0, s: [0, 0, 0, 0, 0], n: Array.from({ length: 11 }, () => 0) };
+      acc.set(k, a);
+    }
+    a.events += 1;
+    a.registrations += e.registrations;
+    a.attendances += e.attendances;
+    e.s.forEach((v, i) => (a.s[i] = (a.s[i] ?? 0) + v));
+    e.n.forEach((v, i) => (a.n[i] = (a.n[i] ?? 0) + v));
+  }
+  const fixed = new Set(keys);
+  // Listed keys first in their order, then the others by name, events without one last.
+  const rest = [...acc.keys()].filter((k) => !fixed.has(k)).sort((x, y) => (x === null ? 1 : y === null ? -1 : x < y ? -1 : x > y ? 1 : 0));
+  return [...keys, ...rest].map((k) => {
+    const a = acc.get(k) ?? { events: 0, registrations: 0, attendances: 0, s: [0, 0, 0, 0, 0], n: [] };
+    const sum = summarizeScores(scoreCounts(a.s, a.n));
+    return {
+      key: k,
+      events: a.events,
+      registrations: a.registrations,
+      attendances: a.attendances,
+      responses: sum.responses,
+      mean: sum.mean,
+      csat_pct: sum.csat_pct,
+      response_rate: pct(sum.responses, a.attendances),
+      nps: sum.nps,
+    };
+  });
 }
 
 export interface FyReport {
@@ -171,6 +239,7 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
     'Unique attendees counts each person once, however many events they attended, whether or not they are members; unique member attendees counts only those who were members on the date of an event they attended.',
     'Satisfaction comes from the post-event survey, on a scale from 1 (very dissatisfied) to 5 (very satisfied). The mean is given to two decimals; CSAT (top-2-box) is the share of answers that were 4 or 5.',
     'The response rate is the number of survey answers divided by the number of attendances. The net promoter score (NPS) is the share of people who would recommend the event (9 or 10 out of 10) minus the share who would not (0 to 6), where that question was asked.',
+    'Figures by event type, series, track and quarter pool the survey answers of all the events in each group. Quarters follow the fiscal year (Q1 is October to December, Q2 January to March, Q3 April to June, Q4 July to September), so they add up to the year.',
     'Percentages are rounded to one decimal place, halves away from zero.',
   ],
 };
@@ -330,6 +399,10 @@ export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTota
     response_rate: pct(total.responses, attendances),
     nps_responses: total.nps_responses,
     nps: total.nps,
+    by_type: groupEvents(cells, (e) => e.type, EVENT_TYPES),
+    by_series: groupEvents(cells, (e) => e.series),
+    by_track: groupEvents(cells, (e) => e.track, ['Acquisition', 'Leadership', 'Technical']),
+    by_quarter: groupEvents(cells, (e) => fiscalQuarter(e.held_on), QUARTERS),
     rows,
   };
 }

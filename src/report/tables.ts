@@ -1,5 +1,5 @@
 import { roundRatio } from '../core/satisfaction.js';
-import { EVENT_TYPES, LEVELS, MEMBER_TYPES, type AgencyRow, type EventRow, type Flow, type FyReport, type GroupRow, type OrganizationRow, type Report, type Section } from './model.js';
+import { EVENT_TYPES, LEVELS, MEMBER_TYPES, type AgencyRow, type EventGroup, type EventRow, type Flow, type FyReport, type GroupRow, type OrganizationRow, type Report, type Section } from './model.js';
 
 /**
  * The report as typed tables (pure): what the csv and xlsx renderers write. Each table has a
@@ -329,22 +329,49 @@ const eventsSpec: TableSpec<EventItem> = {
   compare: 'totals',
 };
 
-const eventTypesSpec: TableSpec<{ type: string; events: number }> = {
-  id: 'event_types',
-  title: 'Events by type',
-  keys: [{ key: 'type', label: 'Type', type: 'text', value: (t) => t.type }],
-  measures: [{ key: 'events', label: 'Events', type: 'integer', value: (t) => t.events }],
-  rows: (y) => {
-    const e = y.events;
-    if (!e) return [];
-    const types = [...EVENT_TYPES, ...Object.keys(e.count_by_type).filter((t) => !(EVENT_TYPES as readonly string[]).includes(t))];
-    return [
-      ...types.map((t) => ({ type: 'detail' as const, match: t, item: { type: t, events: e.count_by_type[t] ?? 0 } })),
-      { type: 'total' as const, match: '', item: { type: 'all', events: e.count } },
-    ];
-  },
-  compare: 'rows',
-};
+type GroupKey = 'by_type' | 'by_series' | 'by_track' | 'by_quarter';
+
+/** Events grouped by type, series, track or quarter, with the year's totals as the last row. */
+function eventGroupSpec(id: string, title: string, by: GroupKey, keyLabel: string, none: string): TableSpec<EventGroup> {
+  return {
+    id,
+    title,
+    keys: [{ key: by === 'by_quarter' ? 'quarter' : by.slice(3), label: keyLabel, type: 'text', value: (g) => g.key ?? none }],
+    measures: [
+      { key: 'events', label: 'Events', type: 'integer', value: (g) => g.events },
+      { key: 'registrations', label: 'Registrations', type: 'integer', value: (g) => g.registrations },
+      { key: 'attendances', label: 'Attendances', type: 'integer', value: (g) => g.attendances },
+      { key: 'responses', label: 'Satisfaction responses', type: 'integer', value: (g) => g.responses },
+      { key: 'response_rate', label: 'Response rate', type: 'percent', value: (g) => g.response_rate },
+      { key: 'mean', label: 'Mean satisfaction (1-5)', type: 'decimal2', value: (g) => g.mean },
+      { key: 'csat_pct', label: 'CSAT (top-2-box)', type: 'percent', value: (g) => g.csat_pct },
+      { key: 'nps', label: 'NPS', type: 'decimal1', value: (g) => g.nps },
+    ],
+    rows: (y) => {
+      const e = y.events;
+      if (!e) return [];
+      const total: EventGroup = {
+        key: 'all',
+        events: e.count,
+        registrations: e.registrations,
+        attendances: e.attendances,
+        responses: e.satisfaction.responses,
+        mean: e.satisfaction.mean,
+        csat_pct: e.satisfaction.csat_pct,
+        response_rate: e.response_rate,
+        nps: e.nps,
+      };
+      return [...e[by].map((g) => ({ type: 'detail' as const, match: g.key ?? '\u0000none', item: g })), { type: 'total' as const, match: '', item: total }];
+    },
+    compare: 'rows',
+    missingIsZero: true,
+  };
+}
+
+const eventTypesSpec = eventGroupSpec('event_types', 'Events by type', 'by_type', 'Type', '(none)');
+const eventSeriesSpec = eventGroupSpec('event_series', 'Events by series', 'by_series', 'Series', '(no series)');
+const eventTracksSpec = eventGroupSpec('event_tracks', 'Events by track', 'by_track', 'Track', '(no track)');
+const eventQuartersSpec = eventGroupSpec('event_quarters', 'Events by quarter', 'by_quarter', 'Quarter', '');
 
 const scoresSpec: TableSpec<{ score: string; responses: number }> = {
   id: 'satisfaction_scores',
@@ -372,7 +399,9 @@ export function sectionTables(r: Report, section: Section): DataTable[] {
     case 'groups':
       return r.groups ? [build(groupsSpec, r)] : [];
     case 'events':
-      return r.events ? [build(eventsSpec, r), build(eventTypesSpec, r), build(scoresSpec, r)] : [];
+      return r.events
+        ? [build(eventsSpec, r), build(eventTypesSpec, r), build(eventSeriesSpec, r), build(eventTracksSpec, r), build(eventQuartersSpec, r), build(scoresSpec, r)]
+        : [];
   }
 }
 
