@@ -361,7 +361,7 @@ function eventGroupSpec(id: string, title: string, by: GroupKey, keyLabel: strin
         response_rate: e.response_rate,
         nps: e.nps,
       };
-      return [...e[by].map((g) => ({ type: 'detail' as const, match: g.key ?? '\u0000none', item: g })), { type: 'total' as const, match: '', item: total }];
+      return [...(e[by] ?? []).map((g) => ({ type: 'detail' as const, match: g.key ?? '\u0000none', item: g })), { type: 'total' as const, match: '', item: total }];
     },
     compare: 'rows',
     missingIsZero: true,
