@@ -131,10 +131,6 @@ export function writeMember(db: Db, m: MemberRow, nowIso: string, batchId: numbe
   stmts(db).update.run(m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on, m.left_on, nowIso, batchId, m.id);
 }
 
-/** Deletes a member and (by cascade) their assignments. */
-export function deleteMember(db: Db, id: number): void {
-  db.prepare('DELETE FROM members WHERE id = ?').run(id);
-}
 
 function beforeImage(m: MemberRow): Record<string, unknown> {
   return { ...m };

@@ -87,12 +87,10 @@ export function addAttendanceToRollups(db: Db, batchId: number): void {
   db.prepare(ADD_MEMBER_ATTENDEES).run(batchId);
 }
 
-/** Adds the rows of `table` whose id is at least `firstId` to the rollups. */
-export function addToRollups(db: Db, table: BulkTable, firstId: number): void {
+/** Adds the rows of `table` whose id is at least `firstId` to the rollups (attendance: addAttendanceToRollups). */
+export function addToRollups(db: Db, table: Exclude<BulkTable, 'attendance'>, firstId: number): void {
   if (table === 'spans') {
     db.prepare(ADD_SPANS).run(firstId);
-  } else if (table === 'attendance') {
-    throw new Error('attendance rows are added with addAttendanceToRollups(db, batchId)');
   } else {
     db.prepare(ADD_GROUP_FY).run(firstId);
     db.prepare(ADD_GROUP_JOIN).run(firstId);
