@@ -44,7 +44,7 @@ async function twoMembers(t: ReturnType<typeof tempDb>): Promise<void> {
 }
 
 describe('without --format, an -o file extension picks the format of every command that offers it', () => {
-  test('members list -o x.json writes JSON; export members -o x.json too; an extension not offered keeps the piped default', async () => {
+  test('members list -o x.json writes JSON; export members -o x.json too; an extension not offered is a usage error unless --format is given', async () => {
     const t = tempDb();
     await twoMembers(t);
     const list = await t.run(['members', 'list', '-o', 'x.json']);
@@ -60,8 +60,13 @@ describe('without --format, an -o file extension picks the format of every comma
     expect(fs.readFileSync(path.join(t.dir, 'e.json'), 'utf8')).toBe(expJson.stdout);
     expect((JSON.parse(expJson.stdout) as { email: string }[]).map((m) => m.email)).toEqual(['ada.lovelace@gsa.gov', 'bob.smith@nasa.gov']);
 
-    // export members offers csv and json only: .md falls back to csv, as when piped.
-    expect((await t.run(['export', 'members', '-o', 'e.md'])).code).toBe(0);
+    // export members writes csv, json and xlsx: -o e.md is a usage error naming what it can write
+    // (nothing is written); with --format the name is the user's choice.
+    const md = await t.run(['export', 'members', '-o', 'e.md']);
+    expect(md).toMatchObject({ code: 2, stdout: '' });
+    expect(md.stderr).toBe('aicop: error: -o e.md: this command cannot write .md files (it writes .json, .csv, .xlsx)\n  choose one of those extensions, or pass --format csv to write csv under this name\n');
+    expect(fs.existsSync(path.join(t.dir, 'e.md'))).toBe(false);
+    expect((await t.run(['export', 'members', '--format', 'csv', '-o', 'e.md'])).code).toBe(0);
     const csv = await t.run(['export', 'members']);
     expect(fs.readFileSync(path.join(t.dir, 'e.md'), 'utf8')).toBe(csv.stdout);
     // --format still wins over the extension.

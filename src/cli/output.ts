@@ -13,8 +13,9 @@ const BY_EXTENSION: Readonly<Record<string, Format>> = { '.html': 'html', '.htm'
 
 /**
  * The output format, one rule for every command: --format if the command offers it; else the -o
- * file's extension when it names a format the command offers (`-o members.json`); else `table`
- * on a terminal and `pipedDefault` (csv for lists) when piped or written with -o.
+ * file's extension when it names a format the command offers (`-o members.json`), and a usage
+ * error for an extension it cannot write (`-o report.pdf`); else `table` on a terminal and
+ * `pipedDefault` (csv for lists) when piped or written to a file without an extension.
  */
 export function resolveFormat<F extends Format>(ctx: CliContext, offered: readonly F[], pipedDefault: F): F {
   if (ctx.offeredFormats !== undefined && ctx.offeredFormats.join() !== offered.join()) {
@@ -27,8 +28,19 @@ export function resolveFormat<F extends Format>(ctx: CliContext, offered: readon
   }
   const out = ctx.globals.output;
   if (out !== undefined && out !== '-') {
-    const byExt = BY_EXTENSION[path.extname(out).toLowerCase()];
+    const ext = path.extname(out).toLowerCase();
+    const byExt = BY_EXTENSION[ext];
     if (byExt !== undefined && (offered as readonly string[]).includes(byExt)) return byExt as F;
+    // An extension this command cannot write (-o report.pdf, -o members.xlsx from a list) would
+    // get another format under its name, silently. No extension is fine; the database's own
+    // files are refused by openResultSink with their own message.
+    if (ext !== '' && !isDatabaseFile(path.resolve(ctx.cwd, out), ctx.dbPath())) {
+      const writable = Object.keys(BY_EXTENSION).filter((e) => (offered as readonly string[]).includes(BY_EXTENSION[e]!));
+      throw new UsageError(
+        `-o ${out}: this command cannot write ${ext} files (it writes ${writable.join(', ')})`,
+        `choose one of those extensions, or pass --format ${pipedDefault} to write ${pipedDefault} under this name`,
+      );
+    }
   }
   const toTerminal = ctx.stdoutIsTTY && ctx.globals.output === undefined;
   if (toTerminal && (offered as readonly string[]).includes('table')) return 'table' as F;
