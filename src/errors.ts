@@ -48,6 +48,18 @@ export class DatabaseError extends AicopError {
   }
 }
 
+/**
+ * The user answered "no" to a confirmation (or took its default, No). Exit 2, as when --yes is
+ * missing without a terminal: the confirmation the command needs was not given. cli/main.ts
+ * prints it without "error:", the same words for every command: it is the user's choice, not a
+ * failure.
+ */
+export class CancelledError extends AicopError {
+  constructor() {
+    super(ExitCode.USAGE, 'cancelled; nothing was changed');
+  }
+}
+
 export class InterruptedError extends AicopError {
   constructor(message = 'interrupted; nothing was changed') {
     super(ExitCode.INTERRUPTED, message);

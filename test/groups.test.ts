@@ -183,8 +183,8 @@ describe('groups remove', () => {
       "aicop: error: 'Data Governance' has 1 active member; removing it ends their assignments: pass --yes (no prompt without a terminal, with --yes or when CI is set)\n",
     );
     const declined = await t.run(['groups', 'remove', 'Data Governance'], { tty: true, answers: [false] });
-    expect(declined.code).toBe(0);
-    expect(declined.stderr).toBe('cancelled; nothing was changed\n');
+    expect(declined.code).toBe(2);
+    expect(declined.stderr).toBe('aicop: cancelled; nothing was changed\n');
     expect(dumpTables(t.dbPath, WRITE_TABLES)).toBe(before);
 
     const r = await t.run(['groups', 'remove', 'data governance', '--yes'], { now: '2026-12-01T09:00:00Z' });
@@ -431,7 +431,7 @@ describe('groups assign --auto', () => {
     const t = await autoFixture();
     const before = dumpTables(t.dbPath);
     const no = await t.run(['groups', 'assign', '--auto'], { tty: true, answers: [false] });
-    expect(no.code).toBe(0);
+    expect(no.code).toBe(2);
     expect(no.asked).toEqual([{ kind: 'confirm', message: 'Apply this plan: 5 members to working groups?' }]);
     expect(dumpTables(t.dbPath)).toBe(before);
     const yes = await t.run(['groups', 'assign', '--auto'], { tty: true, answers: [true] });

@@ -178,9 +178,10 @@ describe('members merge (SPEC §11)', () => {
     const noYes = await t.run(['members', 'merge', JOSE, JOSE2], at('2024-03-01'));
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('pass --yes');
-    // On a terminal it asks; "no" changes nothing.
+    // On a terminal it asks; "no" changes nothing and exits 2, as every declined confirmation.
     const no = await t.run(['members', 'merge', JOSE, JOSE2], { ...at('2024-03-01'), tty: true, answers: [false] });
-    expect(no.code).toBe(0);
+    expect(no.code).toBe(2);
+    expect(no.stderr).toBe('aicop: cancelled; nothing was changed\n');
     expect(no.asked).toHaveLength(1);
     expect(state(t)).toBe(before);
 

@@ -162,7 +162,22 @@ describe.skipIf(!hasTmux)('prompts in a real terminal (tmux)', () => {
     t.keys('Enter');
     const { code, screen } = await t.exit();
     expect(code).toBe(2);
-    expect(screen).toContain('aicop: error: cancelled; nothing was changed\n');
+    expect(screen).toContain('aicop: cancelled; nothing was changed\n');
+    expect(screen).not.toContain('error');
+    expect(query(dir, 'SELECT email FROM members')).toEqual([{ email: 'ann@gsa.gov' }]);
+  });
+
+  it('answering n to imports undo exits 2 with the same words as every declined confirmation', async () => {
+    const dir = setup();
+    const imp = spawnSync(process.execPath, [BIN, '--db', path.join(dir, 'x.db'), '-q', 'import', 'members', 'r.csv', '--map', 'E-mail Addr=email', '--map', 'Given Name=first_name', '--map', 'Dept=ignore'], { encoding: 'utf8', cwd: dir });
+    expect(imp.status, imp.stderr).toBe(0);
+    const t = aicopIn(dir, 'imports undo 1');
+    await t.waitFor('? (y/N)');
+    t.keys('n', 'Enter');
+    const { code, screen } = await t.exit();
+    expect(code).toBe(2);
+    expect(screen).toContain('aicop: cancelled; nothing was changed\n');
+    expect(screen).not.toContain('error');
     expect(query(dir, 'SELECT email FROM members')).toEqual([{ email: 'ann@gsa.gov' }]);
   });
 });

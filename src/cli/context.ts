@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Db } from '../db/open.js';
 import { resolveDbPath } from '../db/path.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { CancelledError, InterruptedError, UsageError } from '../errors.js';
 import type { Prompter } from './prompter.js';
 import { visible } from './visible.js';
 
@@ -211,6 +211,15 @@ export class CliContext {
   /** Throws the usage error that names the flag a non-interactive run must pass. */
   requireFlag(flag: string, what: string): never {
     throw new UsageError(`${what}: pass ${flag} (no prompt without a terminal, with --yes or when CI is set)`);
+  }
+
+  /**
+   * Asks a yes/no question that defaults to No; "no" throws CancelledError (exit 2, "aicop:
+   * cancelled; nothing was changed"), the one rule for every declined confirmation. The caller
+   * checks --yes and canPrompt() first.
+   */
+  async confirmOrCancel(question: string): Promise<void> {
+    if (!(await this.prompter.confirm({ message: question, default: false }))) throw new CancelledError();
   }
 
   /** Progress and summaries: stderr, silenced by --quiet. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
-import { AicopError, ExitCode, fromSqliteError, UsageError } from '../errors.js';
+import { AicopError, CancelledError, ExitCode, fromSqliteError, UsageError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { commandPath, examplesOf, formatOptionHelp, offeredFormats, usesDatabase, withExamples, withoutDatabase } from './help.js';
 import { visible } from './visible.js';
@@ -175,6 +175,11 @@ export function reportError(err: unknown, ctx: CliContext, argv: readonly string
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
     return ExitCode.USAGE; // commander already printed the message and suggestion
+  }
+  if (err instanceof CancelledError) {
+    // A declined confirmation: the user's answer, not an error; printed even with --quiet.
+    ctx.stderr.write(`aicop: ${err.message}\n`);
+    return err.exitCode;
   }
   const color = ctx.colorFor('stderr');
   const known = err instanceof AicopError ? err : fromSqliteError(err, ctx.hasOpenDb() ? ctx.dbPath() : undefined, ctx.globals.wait);

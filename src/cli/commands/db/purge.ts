@@ -34,8 +34,7 @@ export async function runDbPurge(opts: DbPurgeOptions, ctx: CliContext): Promise
   const what = `purging erases ${candidates.length} former member${candidates.length === 1 ? '' : 's'} who left before ${date}, for good`;
   if (!ctx.globals.yes) {
     if (!ctx.canPrompt()) ctx.requireFlag('--yes', what);
-    const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
-    if (!ok) throw new UsageError('cancelled; nothing was changed');
+    await ctx.confirmOrCancel(`${what}. Continue?`);
   }
   db.pragma('secure_delete = ON');
   db.transaction(() =>

@@ -214,11 +214,7 @@ async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promi
   }
   if (n === 0) return { changes: [], plan: p, applied: false };
   if (!ctx.canPrompt()) ctx.requireFlag('--yes', `applying this plan of ${count(n, 'assignment')} needs a confirmation (--dry-run only shows it)`);
-  const ok = await ctx.prompter.confirm({ message: `Apply this plan: ${count(n, 'member')} to ${label}s?`, default: false });
-  if (!ok) {
-    ctx.info('cancelled; nothing was changed');
-    return { changes: [], plan: p, applied: false };
-  }
+  await ctx.confirmOrCancel(`Apply this plan: ${count(n, 'member')} to ${label}s?`);
   inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
     // Another command may have written while the prompt was open: apply only the plan that was shown.
     if (!samePlan(p, plan())) {

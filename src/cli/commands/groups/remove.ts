@@ -30,11 +30,7 @@ export async function runGroupsRemove(opts: GroupsRemoveOptions, ctx: CliContext
   if (g.members > 0 && !ctx.globals.yes) {
     const what = `'${g.name}' has ${g.members} active member${g.members === 1 ? '' : 's'}; removing it ends their assignments`;
     if (!ctx.canPrompt()) ctx.requireFlag('--yes', what);
-    const ok = await ctx.prompter.confirm({ message: `${what}. Remove it?`, default: false });
-    if (!ok) {
-      ctx.info('cancelled; nothing was changed');
-      return { name: g.name, removed: false, closedAssignments: 0 };
-    }
+    await ctx.confirmOrCancel(`${what}. Remove it?`);
   }
   const closed = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups remove', null, () => {
     // Re-read under the write lock: another command may have removed it meanwhile.

@@ -247,8 +247,7 @@ function membersHandler(ctx: CliContext, opts: ImportMembersOptions): ImportKind
                   if (!ctx.canPrompt()) {
                     throw new InputError(`${what}; nothing was changed`, `check that ${opts.file === '-' ? 'the input' : opts.file} is the complete roster; if it is, pass --max-deactivate ${Math.ceil(pct)}`);
                   }
-                  const ok = await ctx.prompter.confirm({ message: `${what}. Continue?`, default: false });
-                  if (!ok) throw new UsageError(`${what}; cancelled, nothing was changed`);
+                  await ctx.confirmOrCancel(`${what}. Continue?`);
                 }
                 deactivated = applier.deactivateAbsent();
               }

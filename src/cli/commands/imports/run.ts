@@ -124,11 +124,7 @@ export async function runImportsUndo(ctx: CliContext, id: number): Promise<UndoR
   const what = `undo batch ${id} (${batch.kind} from ${batch.file_name}: ${batch.added} added, ${batch.updated} updated, ${batch.reactivated} reactivated, ${batch.deactivated} deactivated)`;
   if (!ctx.globals.yes) {
     if (!ctx.canPrompt()) ctx.requireFlag('--yes', `${what} needs confirmation`);
-    const ok = await ctx.prompter.confirm({ message: `${what}?`, default: false });
-    if (!ok) {
-      ctx.info('cancelled; nothing was changed');
-      return { deleted: 0, restored: 0, assignmentsRemoved: 0, assignmentsReopened: 0 };
-    }
+    await ctx.confirmOrCancel(`${what}?`);
   }
   const run = db.transaction(() => {
     // Re-check under the write lock: another import may have landed meanwhile.

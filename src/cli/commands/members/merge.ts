@@ -19,7 +19,7 @@ export interface MembersMergeResult extends MergeResult {
  * (kind members, file "members merge <keep> <drop>") so `imports undo <id>` reverts it
  * exactly; asks on a terminal, needs --yes elsewhere.
  */
-export async function runMembersMerge(ctx: CliContext, rawKeep: string, rawDrop: string): Promise<MembersMergeResult | undefined> {
+export async function runMembersMerge(ctx: CliContext, rawKeep: string, rawDrop: string): Promise<MembersMergeResult> {
   const db = ctx.db();
   const keepEmail = normaliseEmail(rawKeep);
   const dropEmail = normaliseEmail(rawDrop);
@@ -33,11 +33,7 @@ export async function runMembersMerge(ctx: CliContext, rawKeep: string, rawDrop:
   const what = `merge ${drop.email} into ${keep.email} (${periods} ${periods === 1 ? 'period' : 'periods'}, groups and attendance move; ${drop.email} becomes a former address of ${keep.email})`;
   if (!ctx.globals.yes) {
     if (!ctx.canPrompt()) ctx.requireFlag('--yes', `${what} needs confirmation`);
-    const ok = await ctx.prompter.confirm({ message: `${what}?`, default: false });
-    if (!ok) {
-      ctx.info('cancelled; nothing was changed');
-      return undefined;
-    }
+    await ctx.confirmOrCancel(`${what}?`);
   }
   const now = ctx.now().toISOString();
   const result = db

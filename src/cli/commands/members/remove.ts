@@ -28,8 +28,7 @@ export async function runMembersRemove(ctx: CliContext, rawEmail: string, purge:
   if (purge) {
     if (!ctx.globals.yes) {
       if (!ctx.canPrompt()) ctx.requireFlag('--yes', `purging ${email} deletes the member and their group history for good`);
-      const ok = await ctx.prompter.confirm({ message: `delete ${email} and their group history for good?`, default: false });
-      if (!ok) throw new UsageError('cancelled; nothing was changed');
+      await ctx.confirmOrCancel(`delete ${email} and their group history for good?`);
     }
     db.transaction(() => withHistoryGuard(ctx, db, 'members remove --purge', null, () => purgeMember(db, m.id))).immediate();
     ctx.info(`purged ${email}: the member, their group history, their import history and rejected rows; their attendance is kept without name or address`);
