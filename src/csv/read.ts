@@ -7,6 +7,7 @@ import { InputError, UsageError } from '../errors.js';
 import { createDecoder, detectBom, encodingExists, Utf8Validator } from './encoding.js';
 import { RecordReader, CsvSyntaxError, type CsvRecord } from './records.js';
 import { DELIMITERS, sniffDelimiter } from './sniff.js';
+import { threadedRecords, workerScript } from './threaded.js';
 
 export type { CsvRecord } from './records.js';
 
@@ -72,6 +73,12 @@ const HEAD_BYTES = 64 * 1024;
 // 64 KB (about 1,500 roster rows) keeps that, and V8's young generation, small (a million-row
 // import peaked 19 MB higher with 256 KB reads, at the same speed).
 const READ_CHUNK = 64 * 1024;
+// Files from this size are parsed on a worker thread (src/csv/threaded.ts); below it, starting
+// the thread (about 30 ms) costs more than it saves. AICOP_PARSE_THREAD=0 parses on the main
+// thread always (for measuring; the result is the same).
+const THREAD_MIN_BYTES = 1024 * 1024;
+// Chunks the parse thread may run ahead of the import: 8 × 64 KB of records.
+const THREAD_IN_FLIGHT = 8;
 
 /** Parses a --delimiter value: one character, or the words tab/comma/semicolon/pipe. */
 export function parseDelimiterOption(value: string): string {
@@ -211,8 +218,6 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
     // blank line (Teams puts an "In-Meeting Activities" section after the participants).
     const sectioned = headerLine > 1;
     const readRecords = async function* (): AsyncGenerator<CsvRecord[]> {
-      const reader = new RecordReader(delimiter);
-      const decoder = utf8Input ? undefined : createDecoder(encoding);
       let prevEnd = -1;
       let done = false;
       // Records up to the header line are the header and the lines before it.
@@ -236,7 +241,19 @@ export async function openCsv(input: CsvInput, opts: OpenCsvOptions = {}): Promi
         }
         return out;
       };
+      const script = bytes >= THREAD_MIN_BYTES && process.env['AICOP_PARSE_THREAD'] !== '0' ? workerScript() : undefined;
       try {
+        if (script) {
+          const job = { file, skip, encoding, utf8: utf8Input, delimiter, readChunk: READ_CHUNK, maxInFlight: THREAD_IN_FLIGHT };
+          for await (const records of threadedRecords(script, job)) {
+            const out = take(records);
+            if (out.length > 0) yield out;
+            if (done) return;
+          }
+          return;
+        }
+        const reader = new RecordReader(delimiter);
+        const decoder = utf8Input ? undefined : createDecoder(encoding);
         for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK, start: skip })) {
           const bytesIn = decoder ? Buffer.from(decoder.write(chunk as Buffer), 'utf8') : (chunk as Buffer);
           const out = take(reader.push(bytesIn));

@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CsvSyntaxError, type CsvRecord } from './records.js';
+
+/**
+ * csv-parse on a second thread. csv-parse reads a byte at a time in JavaScript: on a roster it
+ * takes about as long as all of aicop's validation, and it was 40% of a whole import's time on
+ * the main thread. Parsed in a worker thread it runs while the main thread validates and SQLite
+ * writes, on the machine's other core.
+ *
+ * The records cross threads packed: every field of a chunk concatenated into one string, its
+ * end offsets in one Int32Array and [line, end line, field count] per record in another (both
+ * transferred, not copied). Posting a chunk's arrays of strings instead is a structured clone of
+ * every string, which cost the main thread more than the parse it saved.
+ */
+export interface ParseJob {
+  readonly file: string;
+  /** Bytes to skip at the start (a BOM). */
+  readonly skip: number;
+  readonly encoding: string;
+  /** The input is UTF-8: bytes go to csv-parse as they are. */
+  readonly utf8: boolean;
+  readonly delimiter: string;
+  readonly readChunk: number;
+  /** Chunks posted and not yet taken by the reader before the worker waits. */
+  readonly maxInFlight: number;
+}
+
+export interface PackedRecords {
+  readonly text: string;
+  /** Per field: the offset in `text` where it ends. */
+  readonly ends: Int32Array<ArrayBuffer>;
+  /** Per record: line, end line, number of fields. */
+  readonly meta: Int32Array<ArrayBuffer>;
+  /** Records with malformed quoting: [index in this chunk, detail]. */
+  readonly bad: readonly (readonly [number, string])[];
+}
+
+export type WorkerMessage =
+  | ({ readonly type: 'records' } & PackedRecords)
+  | { readonly type: 'done' }
+  | { readonly type: 'syntax'; readonly message: string; readonly line: number }
+  | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined };
+
+export function packRecords(records: readonly CsvRecord[]): PackedRecords {
+  let fieldCount = 0;
+  for (const r of records) fieldCount += r.fields.length;
+  const ends = new Int32Array(fieldCount);
+  const meta = new Int32Array(records.length * 3);
+  const parts: string[] = new Array<string>(fieldCount);
+  const bad: [number, string][] = [];
+  let offset = 0;
+  let f = 0;
+  records.forEach((r, i) => {
+    meta[3 * i] = r.line;
+    meta[3 * i + 1] = r.end ?? r.line;
+    meta[3 * i + 2] = r.fields.length;
+    for (const field of r.fields) {
+      parts[f] = field;
+      offset += field.length;
+      ends[f++] = offset;
+    }
+    if (r.badQuoting !== undefined) bad.push([i, r.badQuoting]);
+  });
+  return { text: parts.join(''), ends, meta, bad };
+}
+
+export function unpackRecords(p: PackedRecords): CsvRecord[] {
+  const n = p.meta.length / 3;
+  const out = new Array<CsvRecord>(n);
+  let f = 0;
+  let start = 0;
+  let b = 0;
+  const nextBad = (): number => (b < p.bad.length ? (p.bad[b] as readonly [number, string])[0] : -1);
+  for (let i = 0; i < n; i++) {
+    const count = p.meta[3 * i + 2] as number;
+    const fields = new Array<string>(count);
+    for (let k = 0; k < count; k++) {
+      const end = p.ends[f++] as number;
+      fields[k] = p.text.slice(start, end);
+      start = end;
+    }
+    const line = p.meta[3 * i] as number;
+    const end = p.meta[3 * i + 1] as number;
+    if (nextBad() === i) {
+      out[i] = { line, end, fields, badQuoting: (p.bad[b++] as readonly [number, string])[1] };
+    } else {
+      out[i] = { line, end, fields };
+    }
+  }
+  return out;
+}
+
+const YOUNG_MB = Number(process.env["AICOP_YOUNG"] ?? 4);
+
+/** The compiled worker script, when there is one (not when running from TypeScript sources). */
+export function workerScript(): URL | undefined {
+  const url = new URL('./parse-worker.js', import.meta.url);
+  try {
+    return fs.existsSync(fileURLToPath(url)) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The read error a worker reported, as the Error the single-thread reader would have thrown. */
+class ReadFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Streams a file's records parsed on a worker thread. Throws CsvSyntaxError as RecordReader does,
+ * and read errors with their `code`. Stopping early (return/throw in the consumer) ends the worker.
+ */
+export async function* threadedRecords(script: URL, job: ParseJob): AsyncGenerator<CsvRecord[]> {
+  // A small young generation: the thread keeps little alive, and its heap counts against the
+  // import's memory budget (it added 27 MB with the defaults).
+  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  let crashed: Error | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    notify();
+  });
+  worker.on('error', (err) => {
+    crashed = err;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0) crashed ??= new Error(`the CSV parse thread stopped (exit ${code})`);
+    notify();
+  });
+  try {
+    for (;;) {
+      const m = queue.shift();
+      if (!m) {
+        if (crashed) throw crashed;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (m.type === 'records') {
+        worker.postMessage('ack');
+        yield unpackRecords(m);
+      } else if (m.type === 'done') {
+        return;
+      } else if (m.type === 'syntax') {
+        throw new CsvSyntaxError(m.message, m.line);
+      } else {
+        throw Object.assign(new ReadFailure(m.message, m.code), m.code === undefined ? {} : { code: m.code });
+      }
+    }
+  } finally {
+    worker.removeAllListeners();
+    void worker.terminate();
+  }
+}
