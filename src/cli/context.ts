@@ -150,7 +150,7 @@ export class CliContext {
   readDb(): Db {
     if (openDatabaseFn === undefined) throw new Error('ctx.readDb() called before ctx.prepare({ database: true })');
     if (this.database === undefined) {
-      this.database = openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: false, migrate: true, readonly: true });
+      this.database = openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create: false, migrate: true, readonly: true, onLockWait: this.onLockWait });
       this.databaseReadOnly = true;
     }
     return this.database;
@@ -168,9 +168,21 @@ export class CliContext {
       this.close();
       this.databaseReadOnly = false;
     }
-    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create, migrate: true });
+    this.database ??= openDatabaseFn(this.dbPath(), { waitSeconds: this.globals.wait, create, migrate: true, onLockWait: this.onLockWait });
     return this.database;
   }
+
+  private lockWaitTold = false;
+  /**
+   * Says, once per command, that a write is waiting for another process's lock: the wait is
+   * silent otherwise, up to --wait seconds. Progress, so --quiet silences it (a cron job that
+   * waited and then succeeded has nothing to report).
+   */
+  private readonly onLockWait = (waitSeconds: number): void => {
+    if (this.lockWaitTold) return;
+    this.lockWaitTold = true;
+    this.info(`waiting for the database lock (held by another aicop process, up to ${waitSeconds} s)…`);
+  };
 
   /** True once db() has opened the database during this command. */
   hasOpenDb(): boolean {

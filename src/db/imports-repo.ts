@@ -3,6 +3,7 @@ import type { RejectReason } from '../core/reasons.js';
 import type { Db } from './open.js';
 import { dropOrphanUnmappedAgencies } from './agencies-repo.js';
 import { identityUndoConflict } from './identity-repo.js';
+import { beginImmediate } from './lock-wait.js';
 import { rederiveSinglePeriod } from './periods-repo.js';
 
 export type ImportKind = 'members' | 'events' | 'attendance';
@@ -52,7 +53,7 @@ export function beginImportTransaction(db: Db): void {
   db.pragma('cache_size = -16384');
   db.pragma('temp.cache_size = -2048');
   db.pragma('foreign_keys = OFF');
-  db.exec('BEGIN IMMEDIATE');
+  beginImmediate(db);
 }
 
 /** Restores foreign-key enforcement once the import's transaction has ended. */

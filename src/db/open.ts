@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError, fromSqliteError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
 import { shellQuote } from '../core/shell.js';
+import { tellLockWaits, type LockWaitListener } from './lock-wait.js';
 
 export type Db = BetterSqlite3.Database;
 
@@ -21,6 +22,8 @@ export interface OpenOptions {
    * when `migrate` is set and the user can write.
    */
   readonly readonly?: boolean;
+  /** Told once when a write has waited a second for another process's lock (see lock-wait.ts). */
+  readonly onLockWait?: LockWaitListener;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -121,6 +124,7 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
     db = trulyReadOnly
       ? openReadOnly(Driver, file, opts.waitSeconds)
       : new Driver(file, { fileMustExist: true, readonly: false, timeout: Math.round(opts.waitSeconds * 1000) });
+    if (opts.onLockWait !== undefined && !trulyReadOnly) tellLockWaits(db, opts.waitSeconds, opts.onLockWait);
     // A read first: on a damaged file this fails before any write could touch it.
     const version = schemaVersion(db);
     if (version > LATEST_VERSION) {
