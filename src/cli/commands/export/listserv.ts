@@ -23,12 +23,10 @@ export const DEFAULT_MAX_SHRINK = 20;
 
 /**
  * Active members' addresses, one per line, sorted, no header: what a mailing-list server
- * imports. Plain text, not CSV, so addresses are never prefixed or quoted.
+ * imports. Plain text, not CSV, so addresses are never prefixed or quoted. It offers no --format:
+ * main.ts refuses one before this runs.
  */
 export async function runExportListserv(opts: ExportListservOptions, ctx: CliContext): Promise<ExportListservResult> {
-  if (ctx.globals.format !== undefined) {
-    throw new UsageError(`--format ${ctx.globals.format} is not offered by export listserv`, 'it always writes one address per line; use aicop export members for csv or json');
-  }
   const db = ctx.readDb();
   let groupId: number | undefined;
   if (opts.group !== undefined) {
