@@ -90,12 +90,13 @@ describe('event series', () => {
     const e = (JSON.parse(r.stdout) as { events: Record<string, unknown> }).events;
     // Both FY 2023 events in one series: 5 registrations, 5 attendances, scores 5 4 2 3 (mean
     // 3.5, CSAT 2/4), 4 responses of 5 attendances, NPS answers 10 9 3 7: (2 - 1) / 4 = 25.
-    expect(e.by_series).toEqual([{ key: 'AI Training Series', events: 2, registrations: 5, attendances: 5, responses: 4, mean: 3.5, csat_pct: 50, response_rate: 80, nps: 25 }]);
+    // Unique attendees: m1 (at both events), m2, d and e = 4; members on the event's date: m1 and m2 = 2.
+    expect(e.by_series).toEqual([{ key: 'AI Training Series', events: 2, registrations: 5, attendances: 5, unique_attendees: 4, unique_member_attendees: 2, responses: 4, mean: 3.5, csat_pct: 50, response_rate: 80, nps: 25 }]);
     // The quarters add up to the year.
     const q = e.by_quarter as { key: string; events: number; attendances: number; responses: number }[];
     expect(q.map((x) => x.key)).toEqual(['Q1', 'Q2', 'Q3', 'Q4']);
     expect([q.reduce((n, x) => n + x.events, 0), q.reduce((n, x) => n + x.attendances, 0), q.reduce((n, x) => n + x.responses, 0)]).toEqual([2, 5, 4]);
     const csv = await t.run(['report', 'annual', '--fy', '2023', '--format', 'md']);
-    expect(csv.stdout).toContain('| AI Training Series | 2 | 5 | 4 | 3.50 | 50.0% | 25.0 |');
+    expect(csv.stdout).toContain('| AI Training Series | 2 | 5 | 4 | 2 | 4 | 3.50 | 50.0% | 25.0 |');
   });
 });

@@ -78,9 +78,12 @@ const opt = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const rosterRow = fc.record({ email, type: opt(fc.constantFrom('employee', 'contractor')), joined: opt(date), wg: opt(fc.constantFrom(...GROUPS.slice(0, 2))), pa: opt(fc.constantFrom(...GROUPS.slice(2))) });
 const roster = fc.record({ kind: fc.constant('roster' as const), rows: fc.array(rosterRow, { minLength: 1, maxLength: 5 }), sync: fc.boolean(), now });
+const SERIES = ['AI Training Series', 'Leaders Forum'];
+const TRACKS = ['Acquisition', 'Technical'];
+const eventRow = fc.record({ id: fc.constantFrom(...EVENTS), held: date, type: fc.constantFrom(...EVENT_TYPES), series: opt(fc.constantFrom(...SERIES)), track: opt(fc.constantFrom(...TRACKS)) });
 const events = fc.record({
   kind: fc.constant('events' as const),
-  rows: fc.array(fc.record({ id: fc.constantFrom(...EVENTS), held: date, type: fc.constantFrom(...EVENT_TYPES) }), { minLength: 1, maxLength: 3 }),
+  rows: fc.array(eventRow, { minLength: 1, maxLength: 3 }),
 });
 const attendance = fc.record({
   kind: fc.constant('attendance' as const),
@@ -93,7 +96,7 @@ const attendance = fc.record({
 /** A starting point every run builds on: all six people, three events, some attendance (three undoable batches). */
 const start = fc.tuple(
   fc.record({ kind: fc.constant('roster' as const), rows: fc.tuple(...EMAILS.map((e) => rosterRow.map((r) => ({ ...r, email: e })))), sync: fc.constant(false), now }),
-  fc.record({ kind: fc.constant('events' as const), rows: fc.tuple(...EVENTS.map((id) => fc.record({ id: fc.constant(id), held: date, type: fc.constantFrom(...EVENT_TYPES) }))) }),
+  fc.record({ kind: fc.constant('events' as const), rows: fc.tuple(...EVENTS.map((id) => eventRow.map((r) => ({ ...r, id })))) }),
   attendance,
 );
 
@@ -106,6 +109,7 @@ const op = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('unassign' as const), email, group, now }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('agency' as const), domain: fc.constantFrom('town.gov', 'gsa.gov'), name: fc.nat(2), level: fc.constantFrom('state', 'local', 'federal') }), weight: 2 },
   { arbitrary: events, weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('series' as const), id: fc.constantFrom(...EVENTS), series: fc.constantFrom(...SERIES, 'none') }), weight: 1 },
   { arbitrary: attendance, weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), what: fc.constantFrom('event', 'agency', 'member'), pick: fc.nat() }), weight: 1 },
 );
@@ -142,10 +146,12 @@ async function apply(t: ReturnType<typeof tempDb>, o: Op, n: number): Promise<nu
     case 'agency':
       return (await t.run(['agencies', 'add', '--domain', o.domain, '--name', `Agency ${o.name}`, '--level', o.level])).code;
     case 'events': {
-      const csv = ['id,title,type,held_on', ...o.rows.map((r) => `${r.id},Event ${r.id},${r.type},${r.held}`)];
+      const csv = ['id,title,type,held_on,series,track', ...o.rows.map((r) => `${r.id},Event ${r.id},${r.type},${r.held},${r.series ?? ''},${r.track ?? ''}`)];
       const file = writeFile(t.dir, `events${n}.csv`, `${csv.join('\n')}\n`);
       return (await t.run(['import', 'events', file, '--force'])).code;
     }
+    case 'series':
+      return (await t.run(['events', 'update', o.id, '--series', o.series])).code;
     case 'attendance': {
       const csv = [
         'event_id,email,registered,attended,satisfaction,nps',
@@ -241,15 +247,19 @@ describe('report rollups (migration 009)', () => {
     sql(t.dbPath, "UPDATE events SET held_on = '2023-10-02' WHERE id = '2023-09-TR'");
     expect(count(t.dbPath, "SELECT count(*) FROM attendee_fy WHERE fy = 2024 AND email IN ('m1@one.gov', 'e@other.gov')")).toBe(2);
     expectRollupsExact(t.dbPath);
+    // A new type, series or track moves the event's attendees between groups.
+    sql(t.dbPath, "UPDATE events SET type = 'workshop', track = 'Technical', series = 'AI Training Series' WHERE id = '2023-09-TR'");
+    expect(count(t.dbPath, "SELECT attendees FROM attendee_group_count WHERE fy = 2024 AND dim = 'series' AND key = 'AI Training Series'")).toBe(2);
+    expectRollupsExact(t.dbPath);
     // Deleting every member leaves no membership or group rows behind.
     sql(t.dbPath, 'DELETE FROM members');
-    expect(count(t.dbPath, 'SELECT (SELECT count(*) FROM member_fy) + (SELECT count(*) FROM group_fy) + (SELECT count(*) FROM group_join) + (SELECT count(*) FROM member_attendee_fy)')).toBe(0);
+    expect(count(t.dbPath, 'SELECT (SELECT count(*) FROM member_fy) + (SELECT count(*) FROM group_fy) + (SELECT count(*) FROM group_join) + (SELECT count(*) FROM member_attendee_fy) + (SELECT count(*) FROM member_attendee_group_fy) + (SELECT sum(member_attendees) FROM attendee_group_count)')).toBe(0);
     expectRollupsExact(t.dbPath);
   });
 
   it('reportStatements gives the rollup SQL the report runs, with literal parameters', () => {
     const stmts = reportStatements({ fy: 2023, before: '2022-09-30', start: '2022-10-01', end: '2023-09-30' });
-    expect(stmts).toHaveLength(5);
+    expect(stmts).toHaveLength(6);
     expect(stmts.join('\n')).toMatch(/FROM member_fy/);
     expect(stmts.join('\n')).not.toMatch(/:(fy|before|start|end)\b/);
     expect(reportStatements({ fy: 2023, before: '2022-09-30', start: '2022-10-01', end: '2023-09-30' }, true).join('\n')).toMatch(/FROM member_spans\b/);

@@ -29,14 +29,15 @@ const types = (o: Record<string, number>) => ({ community_meeting: 0, training: 
 const ALL_METHODS = [...METHODS.membership, ...METHODS.agencies, ...METHODS.groups, ...METHODS.events];
 
 /** One pooled group of events (by type, series, track or quarter). */
-const eg = (key: string | null, events = 0, registrations = 0, attendances = 0, responses = 0, mean: number | null = null, csat_pct: number | null = null, response_rate: number | null = null, nps: number | null = null) => ({
-  key, events, registrations, attendances, responses, mean, csat_pct, response_rate, nps,
+const eg = (key: string | null, events = 0, registrations = 0, attendances = 0, responses = 0, mean: number | null = null, csat_pct: number | null = null, response_rate: number | null = null, nps: number | null = null, unique_attendees = 0, unique_member_attendees = 0) => ({
+  key, events, registrations, attendances, unique_attendees, unique_member_attendees, responses, mean, csat_pct, response_rate, nps,
 });
 // FY 2023's two events: 2022-10-CM (a community meeting in October, Q1, no track: 3 registered,
 // 3 attended, scores 5 4 2, NPS 10 9 3) and 2023-09-TR (training in September, Q4, Technical:
-// 2 and 2, score 3, NPS 7). Pooled, each group's figures are its events' figures.
-const CM = [1, 3, 3, 3, 3.67, 66.7, 100, 33.3] as const;
-const TR = [1, 2, 2, 1, 3, 0, 50, 0] as const;
+// 2 and 2, score 3, NPS 7). Pooled, each group's figures are its events' figures. Unique
+// attendees: CM m1, m2 and d (m1 and m2 members on 2022-10-01); TR m1 and e (m1 a member).
+const CM = [1, 3, 3, 3, 3.67, 66.7, 100, 33.3, 3, 2] as const;
+const TR = [1, 2, 2, 1, 3, 0, 50, 0, 2, 1] as const;
 const EVENT_TYPE_KEYS = ['community_meeting', 'training', 'challenge', 'workshop', 'webinar'] as const;
 
 const FY2023 = {
@@ -77,8 +78,8 @@ const FY2023 = {
     nps_responses: 4,
     nps: 25,
     by_type: EVENT_TYPE_KEYS.map((t) => (t === 'community_meeting' ? eg(t, ...CM) : t === 'training' ? eg(t, ...TR) : eg(t))),
-    // Both events without a series: one group, the year's totals.
-    by_series: [eg(null, 2, 5, 5, 4, 3.5, 50, 80, 25)],
+    // Both events without a series: one group, the year's totals (m1 attended both: 4 people).
+    by_series: [eg(null, 2, 5, 5, 4, 3.5, 50, 80, 25, 4, 2)],
     by_track: [eg('Acquisition'), eg('Leadership'), eg('Technical', ...TR), eg(null, ...CM)],
     // Q1 + Q2 + Q3 + Q4 = 2 events, 5 registrations, 5 attendances, 4 responses: the year.
     by_quarter: [eg('Q1', ...CM), eg('Q2'), eg('Q3'), eg('Q4', ...TR)],
@@ -129,10 +130,10 @@ const FY2022 = {
     nps_responses: 0,
     nps: null,
     // The workshop of 30 September 2022: Q4, no series, no track; one score 4, no NPS.
-    by_type: EVENT_TYPE_KEYS.map((t) => (t === 'workshop' ? eg(t, 1, 1, 1, 1, 4, 100, 100, null) : eg(t))),
-    by_series: [eg(null, 1, 1, 1, 1, 4, 100, 100, null)],
-    by_track: [eg('Acquisition'), eg('Leadership'), eg('Technical'), eg(null, 1, 1, 1, 1, 4, 100, 100, null)],
-    by_quarter: [eg('Q1'), eg('Q2'), eg('Q3'), eg('Q4', 1, 1, 1, 1, 4, 100, 100, null)],
+    by_type: EVENT_TYPE_KEYS.map((t) => (t === 'workshop' ? eg(t, 1, 1, 1, 1, 4, 100, 100, null, 1, 0) : eg(t))),
+    by_series: [eg(null, 1, 1, 1, 1, 4, 100, 100, null, 1, 0)],
+    by_track: [eg('Acquisition'), eg('Leadership'), eg('Technical'), eg(null, 1, 1, 1, 1, 4, 100, 100, null, 1, 0)],
+    by_quarter: [eg('Q1'), eg('Q2'), eg('Q3'), eg('Q4', 1, 1, 1, 1, 4, 100, 100, null, 1, 0)],
     rows: [
       { id: '2022-09-WS', title: 'Prompting workshop', type: 'workshop', held_on: '2022-09-30', series: null, track: null, government_wide: false, registrations: 1, attendances: 1, responses: 1, mean: 4, csat_pct: 100, nps: null },
     ],

@@ -31,8 +31,8 @@ export interface RollupDrift {
   readonly rows: number;
 }
 
-/** The schema version whose report rollups ROLLUP_CONTENTS defines (migration 013; 009 added the first). */
-export const ROLLUPS_SINCE = 13;
+/** The schema version whose report rollups ROLLUP_CONTENTS defines (migrations 013 and 018; 009 added the first). */
+export const ROLLUPS_SINCE = 18;
 
 /** Compares every report rollup with its definition; [] when all match (or before schema 9). */
 export function rollupDrift(db: Db): RollupDrift[] {

@@ -67,6 +67,14 @@ export interface AttendeeTotals {
   readonly unique_member_attendees: number;
 }
 
+/** Unique attendees of one group of events: dim 'type', 'series', 'track' or 'quarter'; key '' = no series or track. */
+export interface GroupAttendees {
+  readonly dim: string;
+  readonly key: string;
+  readonly unique_attendees: number;
+  readonly unique_member_attendees: number;
+}
+
 /** One fiscal year's parameters: its number, the day before it, its first and last day. */
 export interface FyDates {
   readonly fy: number;
@@ -82,6 +90,8 @@ export interface ReportQueries {
   groupCells(db: Db, d: FyDates): GroupCell[];
   eventCells(db: Db, d: FyDates): EventCell[];
   attendeeTotals(db: Db, d: FyDates): AttendeeTotals;
+  /** Unique attendees per event type, series, track and quarter. */
+  groupAttendees(db: Db, d: FyDates): GroupAttendees[];
 }
 
 interface EventRow {
@@ -165,13 +175,17 @@ const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track
 const ROLLUP_ATTENDEES_SQL = `SELECT (SELECT count(*) FROM attendee_fy WHERE fy = :fy) AS unique_attendees,
          (SELECT count(*) FROM member_attendee_fy WHERE fy = :fy) AS unique_member_attendees`;
 
-/** The report's queries: the rollup tables (migrations 009 and 013). */
+const ROLLUP_GROUP_ATTENDEES_SQL = `SELECT dim, key, attendees AS unique_attendees, member_attendees AS unique_member_attendees
+       FROM attendee_group_count WHERE fy = :fy ORDER BY dim, key`;
+
+/** The report's queries: the rollup tables (migrations 009, 013 and 018). */
 export const ROLLUP_QUERIES: ReportQueries = {
   memberCells: (db, d) => db.prepare(ROLLUP_MEMBER_CELLS_SQL).all({ fy: d.fy }) as MemberCell[],
   agenciesWithMembers: (db) => db.prepare(ROLLUP_AGENCIES_SQL).all() as AgencyInfo[],
   groupCells: (db, d) => db.prepare(ROLLUP_GROUP_CELLS_SQL).all({ fy: d.fy, start: d.start }) as GroupCell[],
   eventCells: (db, d) => (db.prepare(ROLLUP_EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
   attendeeTotals: (db, d) => db.prepare(ROLLUP_ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
+  groupAttendees: (db, d) => db.prepare(ROLLUP_GROUP_ATTENDEES_SQL).all({ fy: d.fy }) as GroupAttendees[],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -249,6 +263,24 @@ const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees,
        FROM events e JOIN attendance a ON a.event_id = e.id
        WHERE e.fiscal_year = :fy AND a.attended = 1`;
 
+/**
+ * Distinct attendees and member attendees (members on the event's date) per event type, series,
+ * track and quarter, among the events held from :start to :end (a fiscal year or one quarter).
+ */
+export const GROUP_ATTENDEES_SQL = `WITH x AS (
+         SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,
+           CASE WHEN substr(e.held_on, 6, 2) >= '10' THEN 'Q1' WHEN substr(e.held_on, 6, 2) <= '03' THEN 'Q2' WHEN substr(e.held_on, 6, 2) <= '06' THEN 'Q3' ELSE 'Q4' END AS quarter,
+           a.email,
+           CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
+         FROM events e JOIN attendance a ON a.event_id = e.id
+         WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1)
+       SELECT * FROM (
+         SELECT 'type' AS dim, type AS key, count(DISTINCT email) AS unique_attendees, count(DISTINCT member) AS unique_member_attendees FROM x GROUP BY type
+         UNION ALL SELECT 'series', series, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY series
+         UNION ALL SELECT 'track', track, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY track
+         UNION ALL SELECT 'quarter', quarter, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY quarter)
+       ORDER BY dim, key`;
+
 /** The base-table queries: slow on large databases, kept as the rollups' reference. */
 export const REFERENCE_QUERIES: ReportQueries = {
   memberCells: (db, d) => db.prepare(MEMBER_CELLS_SQL).all({ before: d.before, start: d.start, end: d.end }) as MemberCell[],
@@ -256,6 +288,7 @@ export const REFERENCE_QUERIES: ReportQueries = {
   groupCells: (db, d) => db.prepare(GROUP_CELLS_SQL).all({ start: d.start, end: d.end }) as GroupCell[],
   eventCells: (db, d) => (db.prepare(EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
   attendeeTotals: (db, d) => db.prepare(ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
+  groupAttendees: (db, d) => db.prepare(GROUP_ATTENDEES_SQL).all({ start: d.start, end: d.end }) as GroupAttendees[],
 };
 
 /**
@@ -268,7 +301,7 @@ export function reportStatements(d: FyDates, reference = false): string[] {
   const bind = (sql: string) =>
     sql.replace(/:(fy|before|start|end)\b/g, (_m, k: keyof FyDates) => (k === 'fy' ? String(d.fy) : lit(d[k])));
   const sqls = reference
-    ? [MEMBER_CELLS_SQL, AGENCIES_SQL, GROUP_CELLS_SQL, EVENT_CELLS_SQL, ATTENDEES_SQL]
-    : [ROLLUP_MEMBER_CELLS_SQL, ROLLUP_AGENCIES_SQL, ROLLUP_GROUP_CELLS_SQL, ROLLUP_EVENT_CELLS_SQL, ROLLUP_ATTENDEES_SQL];
+    ? [MEMBER_CELLS_SQL, AGENCIES_SQL, GROUP_CELLS_SQL, EVENT_CELLS_SQL, ATTENDEES_SQL, GROUP_ATTENDEES_SQL]
+    : [ROLLUP_MEMBER_CELLS_SQL, ROLLUP_AGENCIES_SQL, ROLLUP_GROUP_CELLS_SQL, ROLLUP_EVENT_CELLS_SQL, ROLLUP_ATTENDEES_SQL, ROLLUP_GROUP_ATTENDEES_SQL];
   return sqls.map(bind);
 }

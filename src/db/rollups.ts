@@ -1,8 +1,12 @@
 import { ROLLUP_CONTENTS_013 } from './migrations/013-membership-history.js';
+import { ROLLUP_CONTENTS_018 } from './migrations/018-event-group-attendees.js';
 import type { Db } from './open.js';
 
-/** What each report rollup holds, computed from the base tables (the current definitions). */
-export const ROLLUP_CONTENTS: Readonly<Record<string, string>> = ROLLUP_CONTENTS_013;
+/**
+ * What each report rollup holds, computed from the base tables (the current definitions).
+ * attendee_group_count comes last: it counts the rows of the two tables before it.
+ */
+export const ROLLUP_CONTENTS: Readonly<Record<string, string>> = { ...ROLLUP_CONTENTS_013, ...ROLLUP_CONTENTS_018 };
 
 /**
  * Bulk upkeep of the report rollups for a roster import (migrations 011 and 013): between
@@ -77,14 +81,48 @@ const ADD_MEMBER_ATTENDEES = `INSERT INTO member_attendee_fy (fy, member_id, n)
   WHERE a.attended = 1 GROUP BY 1, 2
   ON CONFLICT DO UPDATE SET n = n + excluded.n`;
 
+const ADD_ATTENDEE_GROUPS = `INSERT INTO attendee_group_fy (fy, dim, key, email, n)
+  SELECT es.fy, k.dim, k.key, a.email, count(*) FROM ${NEW_ATTENDANCE} JOIN event_stats es ON es.event_id = a.event_id
+    JOIN event_group_keys k ON k.event_id = a.event_id
+  WHERE a.attended = 1 GROUP BY 1, 2, 3, 4
+  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+const ADD_MEMBER_ATTENDEE_GROUPS = `INSERT INTO member_attendee_group_fy (fy, dim, key, member_id, n)
+  SELECT es.fy, k.dim, k.key, a.member_id, count(*) FROM ${NEW_ATTENDANCE} JOIN event_stats es ON es.event_id = a.event_id
+    JOIN event_group_keys k ON k.event_id = a.event_id
+    JOIN member_spans s ON s.member_id = a.member_id AND s.start_on <= es.held_on AND (s.end_on IS NULL OR s.end_on > es.held_on)
+  WHERE a.attended = 1 GROUP BY 1, 2, 3, 4
+  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+/** The FYs of the events a batch added attendance to (their group counts are recounted). */
+const NEW_ATTENDANCE_FYS = `SELECT DISTINCT es.fy FROM ${NEW_ATTENDANCE} JOIN event_stats es ON es.event_id = a.event_id WHERE a.attended = 1`;
+const RECOUNT_GROUPS = `INSERT INTO attendee_group_count (fy, dim, key, attendees, member_attendees)
+  SELECT fy, dim, key, sum(p), sum(m) FROM (
+    SELECT fy, dim, key, 1 AS p, 0 AS m FROM attendee_group_fy WHERE fy = :fy
+    UNION ALL SELECT fy, dim, key, 0, 1 FROM member_attendee_group_fy WHERE fy = :fy)
+  GROUP BY 1, 2, 3`;
+
 /**
  * Adds the attendance rows batch `batchId` inserted while suspended to the rollups (call before
  * the import's TEMP table of seen pairs is dropped, and before any of those rows is updated).
+ * The per-group attendee sets (migration 018) are added with their count triggers standing aside,
+ * then the counts of the fiscal years concerned are recounted: one grouped count per year rather
+ * than a trigger per new (person, group) pair.
  */
 export function addAttendanceToRollups(db: Db, batchId: number): void {
   db.prepare(ADD_EVENT_STATS).run(batchId);
   db.prepare(ADD_ATTENDEES).run(batchId);
   db.prepare(ADD_MEMBER_ATTENDEES).run(batchId);
+  const fys = db.prepare(NEW_ATTENDANCE_FYS).pluck().all(batchId) as number[];
+  if (fys.length === 0) return;
+  db.prepare("INSERT INTO meta (key, value) VALUES ('bulk:attendee_groups', '1') ON CONFLICT (key) DO NOTHING").run();
+  db.prepare(ADD_ATTENDEE_GROUPS).run(batchId);
+  db.prepare(ADD_MEMBER_ATTENDEE_GROUPS).run(batchId);
+  const clear = db.prepare('DELETE FROM attendee_group_count WHERE fy = ?');
+  const recount = db.prepare(RECOUNT_GROUPS);
+  for (const fy of fys) {
+    clear.run(fy);
+    recount.run({ fy });
+  }
+  db.prepare("DELETE FROM meta WHERE key = 'bulk:attendee_groups'").run();
 }
 
 /** Adds the rows of `table` whose id is at least `firstId` to the rollups (attendance: addAttendanceToRollups). */

@@ -311,8 +311,8 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
       ]),
     );
     chart('events');
-    const groupColumns = ['events', 'attendances', 'responses', 'mean', 'csat_pct', 'nps'];
-    const groupHeaders = { events: 'Events', attendances: 'Attended', responses: 'Responses', mean: 'Mean', csat_pct: 'CSAT' };
+    const groupColumns = ['events', 'attendances', 'unique_attendees', 'unique_member_attendees', 'responses', 'mean', 'csat_pct', 'nps'];
+    const groupHeaders = { events: 'Events', attendances: 'Attended', unique_attendees: 'People', unique_member_attendees: 'Members', responses: 'Responses', mean: 'Mean', csat_pct: 'CSAT' };
     const all = (v: TableCell) => (v === 'all' ? 'All events' : String(v));
     out.push(...docTable(types, { caption: 'Events by type', columns: ['type', ...groupColumns], headers: groupHeaders, format: { type: (v) => (v === 'all' ? 'All events' : label(String(v))) } }));
     out.push(...docTable(quarters, { caption: 'Events by quarter (Q1 = October to December)', columns: ['quarter', ...groupColumns], headers: groupHeaders, format: { quarter: all } }));

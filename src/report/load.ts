@@ -15,7 +15,9 @@ export function loadReportData(db: Db, fy: number, sections: readonly Section[],
     data.members = { cells: queries.memberCells(db, dates), agencies: queries.agenciesWithMembers(db) };
   }
   if (sections.includes('groups')) data.groups = queries.groupCells(db, dates);
-  if (sections.includes('events')) data.events = { cells: queries.eventCells(db, dates), attendees: queries.attendeeTotals(db, dates) };
+  if (sections.includes('events')) {
+    data.events = { cells: queries.eventCells(db, dates), attendees: queries.attendeeTotals(db, dates), groups: queries.groupAttendees(db, dates) };
+  }
   return data;
 }
 

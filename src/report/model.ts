@@ -1,5 +1,5 @@
 import { summarizeScores, pct } from '../core/satisfaction.js';
-import type { AgencyInfo, AttendeeTotals, EventCell, GroupCell, MemberCell } from '../db/report-repo.js';
+import type { AgencyInfo, AttendeeTotals, EventCell, GroupAttendees, GroupCell, MemberCell } from '../db/report-repo.js';
 
 /** The report kinds; annual holds every section. */
 export const REPORT_KINDS = ['membership', 'agencies', 'groups', 'events', 'annual'] as const;
@@ -136,6 +136,10 @@ export interface EventGroup {
   events: number;
   registrations: number;
   attendances: number;
+  /** Each person once however many of the group's events they attended (as for the year). */
+  unique_attendees: number;
+  /** Attendees who were members on the date of an event of the group they attended. */
+  unique_member_attendees: number;
   responses: number;
   mean: number | null;
   csat_pct: number | null;
@@ -152,7 +156,12 @@ export function fiscalQuarter(isoDate: string): 'Q1' | 'Q2' | 'Q3' | 'Q4' {
 export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
 
 /** Pools the events' figures by key; `keys` lists groups shown even without events, in order. */
-function groupEvents(cells: readonly EventCell[], keyOf: (e: EventCell) => string | null, keys: readonly (string | null)[] = []): EventGroup[] {
+function groupEvents(
+  cells: readonly EventCell[],
+  keyOf: (e: EventCell) => string | null,
+  uniques: ReadonlyMap<string | null, GroupAttendees>,
+  keys: readonly (string | null)[] = [],
+): EventGroup[] {
   const acc = new Map<string | null, { events: number; registrations: number; attendances: number; s: number[]; n: number[] }>();
   for (const k of keys) acc.set(k, { events: 0, registrations: 0, attendances: 0, s: [0, 0, 0, 0, 0], n: Array.from({ length: 11 }, () => 0) });
   for (const e of cells) {
@@ -174,11 +183,14 @@ function groupEvents(cells: readonly EventCell[], keyOf: (e: EventCell) => strin
   return [...keys, ...rest].map((k) => {
     const a = acc.get(k) ?? { events: 0, registrations: 0, attendances: 0, s: [0, 0, 0, 0, 0], n: [] };
     const sum = summarizeScores(scoreCounts(a.s, a.n));
+    const u = uniques.get(k);
     return {
       key: k,
       events: a.events,
       registrations: a.registrations,
       attendances: a.attendances,
+      unique_attendees: u?.unique_attendees ?? 0,
+      unique_member_attendees: u?.unique_member_attendees ?? 0,
       responses: sum.responses,
       mean: sum.mean,
       csat_pct: sum.csat_pct,
@@ -212,7 +224,7 @@ export interface ReportData {
   period: { start: string; end: string };
   members?: { cells: readonly MemberCell[]; agencies: readonly AgencyInfo[] };
   groups?: readonly GroupCell[];
-  events?: { cells: readonly EventCell[]; attendees: AttendeeTotals };
+  events?: { cells: readonly EventCell[]; attendees: AttendeeTotals; groups: readonly GroupAttendees[] };
 }
 
 export const METHODS: Readonly<Record<Section, readonly string[]>> = {
@@ -239,7 +251,7 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
     'Unique attendees counts each person once, however many events they attended, whether or not they are members; unique member attendees counts only those who were members on the date of an event they attended.',
     'Satisfaction comes from the post-event survey, on a scale from 1 (very dissatisfied) to 5 (very satisfied). The mean is given to two decimals; CSAT (top-2-box) is the share of answers that were 4 or 5.',
     'The response rate is the number of survey answers divided by the number of attendances. The net promoter score (NPS) is the share of people who would recommend the event (9 or 10 out of 10) minus the share who would not (0 to 6), where that question was asked.',
-    'Figures by event type, series, track and quarter pool the survey answers of all the events in each group. Quarters follow the fiscal year (Q1 is October to December, Q2 January to March, Q3 April to June, Q4 July to September), so they add up to the year.',
+    'Figures by event type, series, track and quarter pool the survey answers of all the events in each group, and count unique attendees and unique member attendees the same way as for the year: each person once per group, however many of its events they attended (so the groups\u2019 unique attendees can add up to more than the year\u2019s). Quarters follow the fiscal year (Q1 is October to December, Q2 January to March, Q3 April to June, Q4 July to September), so they add up to the year.',
     'Percentages are rounded to one decimal place, halves away from zero.',
   ],
 };
@@ -350,7 +362,12 @@ function scoreCounts(s: readonly number[], n: readonly number[]) {
   };
 }
 
-export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTotals): EventsSection {
+/** The unique attendees of one dimension's groups by key ('' in the database = none). */
+function uniquesOf(groups: readonly GroupAttendees[], dim: string): Map<string | null, GroupAttendees> {
+  return new Map(groups.filter((g) => g.dim === dim).map((g) => [g.key === '' ? null : g.key, g]));
+}
+
+export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTotals, groups: readonly GroupAttendees[] = []): EventsSection {
   const byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0])) as Record<string, number>;
   const s = [0, 0, 0, 0, 0];
   const n = Array.from({ length: 11 }, () => 0);
@@ -399,10 +416,10 @@ export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTota
     response_rate: pct(total.responses, attendances),
     nps_responses: total.nps_responses,
     nps: total.nps,
-    by_type: groupEvents(cells, (e) => e.type, EVENT_TYPES),
-    by_series: groupEvents(cells, (e) => e.series),
-    by_track: groupEvents(cells, (e) => e.track, ['Acquisition', 'Leadership', 'Technical']),
-    by_quarter: groupEvents(cells, (e) => fiscalQuarter(e.held_on), QUARTERS),
+    by_type: groupEvents(cells, (e) => e.type, uniquesOf(groups, 'type'), EVENT_TYPES),
+    by_series: groupEvents(cells, (e) => e.series, uniquesOf(groups, 'series')),
+    by_track: groupEvents(cells, (e) => e.track, uniquesOf(groups, 'track'), ['Acquisition', 'Leadership', 'Technical']),
+    by_quarter: groupEvents(cells, (e) => fiscalQuarter(e.held_on), uniquesOf(groups, 'quarter'), QUARTERS),
     rows,
   };
 }
@@ -414,7 +431,7 @@ export function buildFyReport(data: ReportData, sections: readonly Section[], by
   if (sections.includes('membership')) r.membership = buildMembership(members.cells, members.agencies);
   if (sections.includes('agencies')) r.agencies = buildAgencies(members.cells, members.agencies, by);
   if (sections.includes('groups')) r.groups = buildGroups(data.groups ?? []);
-  if (sections.includes('events')) r.events = buildEvents(data.events?.cells ?? [], data.events?.attendees ?? { unique_attendees: 0, unique_member_attendees: 0 });
+  if (sections.includes('events')) r.events = buildEvents(data.events?.cells ?? [], data.events?.attendees ?? { unique_attendees: 0, unique_member_attendees: 0 }, data.events?.groups ?? []);
   r.methods = sections.flatMap((s) => METHODS[s]);
   return r;
 }

@@ -331,6 +331,12 @@ const eventsSpec: TableSpec<EventItem> = {
 
 type GroupKey = 'by_type' | 'by_series' | 'by_track' | 'by_quarter';
 
+/** A group's unique attendees; none in the figures of a year closed before groups had them. */
+function uniqueOf(g: EventGroup, key: 'unique_attendees' | 'unique_member_attendees'): number | null {
+  const v: unknown = (g as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : null;
+}
+
 /** Events grouped by type, series, track or quarter, with the year's totals as the last row. */
 function eventGroupSpec(id: string, title: string, by: GroupKey, keyLabel: string, none: string): TableSpec<EventGroup> {
   return {
@@ -341,6 +347,8 @@ function eventGroupSpec(id: string, title: string, by: GroupKey, keyLabel: strin
       { key: 'events', label: 'Events', type: 'integer', value: (g) => g.events },
       { key: 'registrations', label: 'Registrations', type: 'integer', value: (g) => g.registrations },
       { key: 'attendances', label: 'Attendances', type: 'integer', value: (g) => g.attendances },
+      { key: 'unique_attendees', label: 'Unique attendees', type: 'integer', value: (g) => uniqueOf(g, 'unique_attendees') },
+      { key: 'unique_member_attendees', label: 'Unique member attendees', type: 'integer', value: (g) => uniqueOf(g, 'unique_member_attendees') },
       { key: 'responses', label: 'Satisfaction responses', type: 'integer', value: (g) => g.responses },
       { key: 'response_rate', label: 'Response rate', type: 'percent', value: (g) => g.response_rate },
       { key: 'mean', label: 'Mean satisfaction (1-5)', type: 'decimal2', value: (g) => g.mean },
@@ -355,6 +363,8 @@ function eventGroupSpec(id: string, title: string, by: GroupKey, keyLabel: strin
         events: e.count,
         registrations: e.registrations,
         attendances: e.attendances,
+        unique_attendees: e.unique_attendees,
+        unique_member_attendees: e.unique_member_attendees,
         responses: e.satisfaction.responses,
         mean: e.satisfaction.mean,
         csat_pct: e.satisfaction.csat_pct,
