@@ -21,6 +21,7 @@ const flow = (at_start: number, joined: number, left: number, at_end: number) =>
 /** A breakdown row: nobody in the fixture changed type or level, so nothing moved. */
 const bflow = (at_start: number, joined: number, left: number, at_end: number) => ({ ...flow(at_start, joined, left, at_end), moved_in: 0, moved_out: 0 });
 const zero = flow(0, 0, 0, 0);
+const qflow = (key: string, joined = 0, left = 0) => ({ key, joined, rejoined: 0, left });
 const bzero = bflow(0, 0, 0, 0);
 const grp = (group: string, members_at_end = 0, joined_in_fy = 0) => ({ group, members_at_end, joined_in_fy });
 const WG = ['Event Planning', 'Community Outreach', 'External Collaborations', 'Tools and Resources'];
@@ -48,6 +49,8 @@ const FY2023 = {
     growth_pct: -25,
     by_member_type: { employee: bflow(2, 2, 1, 3), contractor: bflow(2, 0, 2, 0) },
     by_level: { federal: bflow(2, 1, 1, 2), state: bzero, local: bflow(2, 0, 1, 1), tribal: bzero, interstate: bzero, unknown: bflow(0, 1, 1, 0) },
+    // m2 and m5 joined in Q1 (October, November), m8 left in Q1, m5 in Q2 (March), m3 in Q4.
+    by_quarter: [qflow('Q1', 2, 1), qflow('Q2', 0, 1), qflow('Q3'), qflow('Q4', 0, 1)],
   },
   agencies: {
     by: 'agency',
@@ -100,6 +103,8 @@ const FY2022 = {
     growth_pct: 0,
     by_member_type: { employee: bflow(2, 1, 1, 2), contractor: bflow(2, 0, 0, 2) },
     by_level: { federal: bflow(2, 1, 1, 2), state: bzero, local: bflow(2, 0, 0, 2), tribal: bzero, interstate: bzero, unknown: bzero },
+    // m1 joined and m7 left on 30 September 2022: Q4.
+    by_quarter: [qflow('Q1'), qflow('Q2'), qflow('Q3'), qflow('Q4', 1, 1)],
   },
   agencies: {
     by: 'agency',
@@ -183,6 +188,7 @@ describe('report annual', () => {
         growth_pct: null,
         by_member_type: { employee: bzero, contractor: bzero },
         by_level: { federal: bzero, state: bzero, local: bzero, tribal: bzero, interstate: bzero, unknown: bzero },
+        by_quarter: [qflow('Q1'), qflow('Q2'), qflow('Q3'), qflow('Q4')],
       },
       agencies: { by: 'agency', count: 0, rows: [] },
       groups: { working_groups: WG.map((g) => grp(g)), practice_areas: PA.map((g) => grp(g)) },
@@ -306,6 +312,7 @@ Fiscal year 2023: 2022-10-01 to 2023-09-30. Compared with FY 2022 (2021-10-01 to
 - Membership is kept as periods: a member who leaves and later comes back has two periods, and the first one and its departure stay in the history.
 - A person counts as a member on a given day when one of their periods covers that day: it began on or before the day and had not ended by it.
 - Members at start is the count on the day before the fiscal year begins (30 September); members at end is the count on its last day (the next 30 September).
+- Joined and left by quarter split the year’s joins and departures by the quarter they happened in (Q1 is October to December), so the four quarters add up to the year.
 - Joined counts the periods that began during the year (rejoined: former members coming back); left counts the periods that ended during it. So members at end = members at start + joined - left.
 - Member type and agency can change over time: each figure uses the values in force on the day it counts (the last day for members at end, the join date for joins, the leaving date for departures).
 - In the breakdowns by member type and level, moved in and moved out count members whose type or level changed during the year while they stayed members, so each row adds up as at end = at start + joined - left + moved in - moved out.

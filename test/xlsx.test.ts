@@ -218,7 +218,7 @@ describe('xlsx: reports', () => {
     const file = path.join(t.dir, 'report.xlsx');
     expect(await sheetXml(file)).not.toMatch(/<f[ >]/);
     const wb = await readWorkbook(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Membership', 'Agencies', 'Groups', 'Events', 'Events by type', 'Events by series', 'Events by track', 'Events by quarter', 'Satisfaction scores', 'Methods']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Membership', 'Agencies', 'Groups', 'Events', 'Events by type', 'Events by series', 'Events by track', 'Events by quarter', 'Satisfaction scores', 'By quarter', 'Methods']);
     for (const w of wb.worksheets) expect(w.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const events = rowsOf(wb.getWorksheet('Events') as ExcelJS.Worksheet);
     const head = events[0] as string[];

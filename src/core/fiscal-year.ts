@@ -42,6 +42,35 @@ export function fiscalYearRange(fy: number): FyRange {
   return { start: `${pad(fy - 1, 4)}-10-01`, end: `${pad(fy, 4)}-09-30` };
 }
 
+export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
+export type Quarter = (typeof QUARTERS)[number];
+
+/**
+ * First and last day of a quarter of FY `fy`: Q1 = October-December (of fy - 1), Q2 =
+ * January-March, Q3 = April-June, Q4 = July-September. 2023 Q2 → 2023-01-01 … 2023-03-31.
+ */
+export function fiscalQuarterRange(fy: number, q: Quarter): FyRange {
+  const { start, end } = fiscalYearRange(fy);
+  const y = end.slice(0, 4);
+  switch (q) {
+    case 'Q1':
+      return { start, end: `${start.slice(0, 4)}-12-31` };
+    case 'Q2':
+      return { start: `${y}-01-01`, end: `${y}-03-31` };
+    case 'Q3':
+      return { start: `${y}-04-01`, end: `${y}-06-30` };
+    case 'Q4':
+      return { start: `${y}-07-01`, end };
+  }
+}
+
+/** Parses a --quarter value: Q1 … Q4 (any case) or 1 … 4; throws a user-facing Error on anything else. */
+export function parseQuarterArg(arg: string): Quarter {
+  const m = /^q?([1-4])$/i.exec(arg.trim());
+  if (!m) throw new Error(`--quarter ${JSON.stringify(arg)} is not a fiscal quarter; use Q1 (October-December), Q2 (January-March), Q3 (April-June) or Q4 (July-September)`);
+  return `Q${m[1]}` as Quarter;
+}
+
 /** The calendar day before `iso` (2023-03-01 → 2023-02-28). */
 export function dayBefore(iso: string): string {
   const [y, m, d] = parts(iso);

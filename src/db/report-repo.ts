@@ -75,6 +75,14 @@ export interface GroupAttendees {
   readonly unique_member_attendees: number;
 }
 
+/** Membership periods begun and ended in one fiscal quarter. */
+export interface QuarterMoves {
+  readonly key: string;
+  readonly joined: number;
+  readonly rejoined: number;
+  readonly left: number;
+}
+
 /** One fiscal year's parameters: its number, the day before it, its first and last day. */
 export interface FyDates {
   readonly fy: number;
@@ -92,6 +100,8 @@ export interface ReportQueries {
   attendeeTotals(db: Db, d: FyDates): AttendeeTotals;
   /** Unique attendees per event type, series, track and quarter. */
   groupAttendees(db: Db, d: FyDates): GroupAttendees[];
+  /** Joins and departures per fiscal quarter (quarters without any are missing). */
+  quarterMoves(db: Db, d: FyDates): QuarterMoves[];
 }
 
 interface EventRow {
@@ -186,10 +196,15 @@ export const ROLLUP_QUERIES: ReportQueries = {
   eventCells: (db, d) => (db.prepare(ROLLUP_EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
   attendeeTotals: (db, d) => db.prepare(ROLLUP_ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
   groupAttendees: (db, d) => db.prepare(ROLLUP_GROUP_ATTENDEES_SQL).all({ fy: d.fy }) as GroupAttendees[],
+  quarterMoves: (db, d) => db.prepare(QUARTER_MOVES_SQL).all({ start: d.start, end: d.end }) as QuarterMoves[],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Reference: the same figures from the base tables (the tests' oracle for the rollups).
+
+/** The fiscal quarter of an ISO date column: Q1 = October-December … Q4 = July-September. */
+const QUARTER = (col: string) =>
+  `CASE WHEN substr(${col}, 6, 2) >= '10' THEN 'Q1' WHEN substr(${col}, 6, 2) <= '03' THEN 'Q2' WHEN substr(${col}, 6, 2) <= '06' THEN 'Q3' ELSE 'Q4' END`;
 
 /** A span covers day D (spans that counted no day, end = start, never do). */
 const COVERS = (s: string, d: string) => `(${s}.start_on <= ${d} AND (${s}.end_on IS NULL OR ${s}.end_on > ${d}))`;
@@ -246,22 +261,22 @@ const GROUP_CELLS_SQL = `SELECT g.id, g.name, g.kind,
 const S_COLS = S_KEYS.map((s) => `count(CASE WHEN a.satisfaction = ${s} THEN 1 END) AS s${s}`).join(',\n         ');
 const N_COLS = N_KEYS.map((s) => `count(CASE WHEN a.nps = ${s} THEN 1 END) AS n${s}`).join(',\n         ');
 
-/** Events held in the FY with their registration, attendance and score counts. */
+/** Events held from :start to :end (a FY or a quarter) with their registration, attendance and score counts. */
 const EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.series, e.government_wide,
          count(CASE WHEN a.registered = 1 THEN 1 END) AS registrations,
          count(CASE WHEN a.attended = 1 THEN 1 END) AS attendances,
          ${S_COLS},
          ${N_COLS}
        FROM events e LEFT JOIN attendance a ON a.event_id = e.id
-       WHERE e.fiscal_year = :fy
+       WHERE e.held_on >= :start AND e.held_on <= :end
        GROUP BY e.id
        ORDER BY e.held_on, e.id`;
 
-/** Distinct people (by email), and distinct members on the event's date, who attended at least one FY event. */
+/** Distinct people (by email), and distinct members on the event's date, who attended at least one event held from :start to :end. */
 const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees,
          count(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END) AS unique_member_attendees
        FROM events e JOIN attendance a ON a.event_id = e.id
-       WHERE e.fiscal_year = :fy AND a.attended = 1`;
+       WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1`;
 
 /**
  * Distinct attendees and member attendees (members on the event's date) per event type, series,
@@ -269,7 +284,7 @@ const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees,
  */
 export const GROUP_ATTENDEES_SQL = `WITH x AS (
          SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,
-           CASE WHEN substr(e.held_on, 6, 2) >= '10' THEN 'Q1' WHEN substr(e.held_on, 6, 2) <= '03' THEN 'Q2' WHEN substr(e.held_on, 6, 2) <= '06' THEN 'Q3' ELSE 'Q4' END AS quarter,
+           ${QUARTER('e.held_on')} AS quarter,
            a.email,
            CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
          FROM events e JOIN attendance a ON a.event_id = e.id
@@ -281,14 +296,28 @@ export const GROUP_ATTENDEES_SQL = `WITH x AS (
          UNION ALL SELECT 'quarter', quarter, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY quarter)
        ORDER BY dim, key`;
 
-/** The base-table queries: slow on large databases, kept as the rollups' reference. */
+/**
+ * Membership periods begun (joined; rejoined: a second or later period) and ended (left) from
+ * :start to :end, per fiscal quarter, as the year's figures count them (spans that counted no
+ * day left out). Both halves read the covering indexes of migration 018.
+ */
+const QUARTER_MOVES_SQL = `SELECT quarter AS key, sum(j) AS joined, sum(r) AS rejoined, sum(l) AS "left" FROM (
+         SELECT ${QUARTER('start_on')} AS quarter, 1 AS j, period > 1 AS r, 0 AS l FROM member_spans
+         WHERE start_on >= :start AND start_on <= :end AND starts = 'join' AND (end_on IS NULL OR end_on > start_on)
+         UNION ALL
+         SELECT ${QUARTER('end_on')}, 0, 0, 1 FROM member_spans
+         WHERE end_on >= :start AND end_on <= :end AND ends = 'left' AND end_on > start_on)
+       GROUP BY quarter ORDER BY quarter`;
+
+/** The base-table queries: slow on large databases, kept as the rollups' reference (and run for a quarter). */
 export const REFERENCE_QUERIES: ReportQueries = {
   memberCells: (db, d) => db.prepare(MEMBER_CELLS_SQL).all({ before: d.before, start: d.start, end: d.end }) as MemberCell[],
   agenciesWithMembers: (db) => db.prepare(AGENCIES_SQL).all() as AgencyInfo[],
   groupCells: (db, d) => db.prepare(GROUP_CELLS_SQL).all({ start: d.start, end: d.end }) as GroupCell[],
-  eventCells: (db, d) => (db.prepare(EVENT_CELLS_SQL).all({ fy: d.fy }) as EventRow[]).map(toEventCell),
-  attendeeTotals: (db, d) => db.prepare(ATTENDEES_SQL).get({ fy: d.fy }) as AttendeeTotals,
+  eventCells: (db, d) => (db.prepare(EVENT_CELLS_SQL).all({ start: d.start, end: d.end }) as EventRow[]).map(toEventCell),
+  attendeeTotals: (db, d) => db.prepare(ATTENDEES_SQL).get({ start: d.start, end: d.end }) as AttendeeTotals,
   groupAttendees: (db, d) => db.prepare(GROUP_ATTENDEES_SQL).all({ start: d.start, end: d.end }) as GroupAttendees[],
+  quarterMoves: (db, d) => db.prepare(QUARTER_MOVES_SQL).all({ start: d.start, end: d.end }) as QuarterMoves[],
 };
 
 /**
@@ -301,7 +330,7 @@ export function reportStatements(d: FyDates, reference = false): string[] {
   const bind = (sql: string) =>
     sql.replace(/:(fy|before|start|end)\b/g, (_m, k: keyof FyDates) => (k === 'fy' ? String(d.fy) : lit(d[k])));
   const sqls = reference
-    ? [MEMBER_CELLS_SQL, AGENCIES_SQL, GROUP_CELLS_SQL, EVENT_CELLS_SQL, ATTENDEES_SQL, GROUP_ATTENDEES_SQL]
-    : [ROLLUP_MEMBER_CELLS_SQL, ROLLUP_AGENCIES_SQL, ROLLUP_GROUP_CELLS_SQL, ROLLUP_EVENT_CELLS_SQL, ROLLUP_ATTENDEES_SQL, ROLLUP_GROUP_ATTENDEES_SQL];
+    ? [MEMBER_CELLS_SQL, AGENCIES_SQL, GROUP_CELLS_SQL, EVENT_CELLS_SQL, ATTENDEES_SQL, GROUP_ATTENDEES_SQL, QUARTER_MOVES_SQL]
+    : [ROLLUP_MEMBER_CELLS_SQL, ROLLUP_AGENCIES_SQL, ROLLUP_GROUP_CELLS_SQL, ROLLUP_EVENT_CELLS_SQL, ROLLUP_ATTENDEES_SQL, ROLLUP_GROUP_ATTENDEES_SQL, QUARTER_MOVES_SQL];
   return sqls.map(bind);
 }

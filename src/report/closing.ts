@@ -19,7 +19,7 @@ export interface FigureChange {
   readonly current: unknown;
 }
 
-/** Today's figures for a fiscal year, in the shape `report close` stores. */
+/** Today's figures for a fiscal year, in the shape `report close` stores (always the whole year). */
 export function computeFigures(db: Db, fy: number): ClosedFigures {
   const data = loadReportData(db, fy, ALL);
   const { methods: _methods, ...annual } = buildFyReport(data, ALL, 'agency');
@@ -101,6 +101,11 @@ export function applyClosures(db: Db, report: Report, sections: readonly Section
   const one = (built: FyReport): FyReport => {
     const c = currentClosure(db, built.fiscal_year);
     if (!c) return built;
+    // The stored figures are annual: a quarter of a closed year is computed from today's data.
+    if (built.quarter) {
+      const note = `FY ${built.fiscal_year} was closed on ${c.closed_at.slice(0, 10)}; its stored figures are annual, so ${built.quarter} is computed from today's data`;
+      return { ...built, closed_on: c.closed_at.slice(0, 10), note };
+    }
     const closed = JSON.parse(c.figures) as ClosedFigures;
     // Every write through aicop that moves a closed year logs it (the history guard), so without
     // a log entry since the closure today's figures are the closed ones and the report need not

@@ -1,5 +1,5 @@
 import type { FyReport, Report } from './model.js';
-import { sectionTables, type ColumnType, type DataTable, type TableCell } from './tables.js';
+import { quarterTable, sectionTables, type ColumnType, type DataTable, type TableCell } from './tables.js';
 
 /**
  * A report laid out as a document (headings, paragraphs, tables of text cells), shared by the
@@ -103,15 +103,18 @@ interface DocOptions {
   readonly rows?: (row: (k: string) => TableCell) => boolean;
   /** Leave out the previous-year columns (the events held: last year had other events). */
   readonly noCompare?: boolean;
-  /** This year, named in the headers of compared figures. */
+  /** This year (and quarter), named in the headers of compared figures. */
   readonly fiscalYear?: number;
+  readonly quarter?: string;
 }
 
 /** A DocTable drawn from a DataTable: the same figures as csv and xlsx, as text. */
 function docTable(t: DataTable | undefined, options: DocOptions): Block[] {
   if (!t) return [];
   const fy = t.rows[0]?.[t.columns.findIndex((c) => c.key === 'fiscal_year')];
-  const o: DocOptions = typeof fy === 'number' ? { fiscalYear: fy, ...options } : options;
+  const qi = t.columns.findIndex((c) => c.key === 'fiscal_quarter');
+  const quarter = qi >= 0 ? t.rows[0]?.[qi] : undefined;
+  const o: DocOptions = typeof fy === 'number' ? { fiscalYear: fy, ...(typeof quarter === 'string' ? { quarter } : {}), ...options } : options;
   const index = new Map(t.columns.map((c, i) => [c.key, i]));
   const picked: { i: number; header: string; type: ColumnType; change: boolean; key: string }[] = [];
   for (const key of o.columns) {
@@ -122,9 +125,9 @@ function docTable(t: DataTable | undefined, options: DocOptions): Block[] {
     const p = o.noCompare ? undefined : index.get(`${key}_previous`);
     const d = o.noCompare ? undefined : index.get(`${key}_change`);
     const pc = p === undefined ? undefined : t.columns[p];
-    const year = pc ? /FY \d+$/.exec(pc.label)?.[0] : undefined;
+    const year = pc ? /FY \d+(?: Q[1-4])?$/.exec(pc.label)?.[0] : undefined;
     // Compared: "Joined FY 2023 | FY 2022 | Change", short enough for a printed page.
-    const fyNow = o.fiscalYear !== undefined ? ` FY ${o.fiscalYear}` : '';
+    const fyNow = o.fiscalYear !== undefined ? ` FY ${o.fiscalYear}${o.quarter ? ` ${o.quarter}` : ''}` : '';
     picked.push({ i, header: `${o.headers?.[key] ?? c.label}${pc ? fyNow : ''}`, type: c.type, change: false, key });
     if (p !== undefined && pc) picked.push({ i: p, header: year ?? pc.label, type: c.type, change: false, key: `${key}_previous` });
     if (d !== undefined) picked.push({ i: d, header: 'Change', type: c.type, change: true, key: `${key}_change` });
@@ -152,7 +155,14 @@ function docTable(t: DataTable | undefined, options: DocOptions): Block[] {
   return [{ kind: 'table', table: { caption: o.caption, columns: picked.map((p) => p.header), numeric, dates: picked.map((p) => p.type === 'date'), rows, totals } }];
 }
 
-const fyLabel = (r: FyReport) => `FY ${r.fiscal_year}`;
+const fyLabel = (r: FyReport) => `FY ${r.fiscal_year}${r.quarter ? ` ${r.quarter}` : ''}`;
+
+const QUARTER_WORDS: Readonly<Record<string, string>> = { Q1: 'October to December', Q2: 'January to March', Q3: 'April to June', Q4: 'July to September' };
+
+/** "Fiscal year 2023" or "Fiscal year 2023, Q2 (January to March)". */
+function periodName(y: FyReport): string {
+  return `Fiscal year ${y.fiscal_year}${y.quarter ? `, ${y.quarter} (${QUARTER_WORDS[y.quarter] ?? ''})` : ''}`;
+}
 
 /** A "measure | this FY [| previous FY | change]" table. */
 function measures(caption: string, r: Report, lines: readonly (readonly [string, (x: FyReport) => number | null | undefined, ColumnType])[]): Block {
@@ -176,7 +186,7 @@ function measures(caption: string, r: Report, lines: readonly (readonly [string,
 }
 
 export function reportTitle(r: Report): string {
-  return `AI Community of Practice: FY ${r.fiscal_year} report`;
+  return `AI Community of Practice: ${fyLabel(r)} report`;
 }
 
 /** The headline figures of one year from the sections it has: members, agencies, events, attendees, CSAT. */
@@ -209,7 +219,7 @@ export function headlineText(y: FyReport): string {
       i += 1;
     }
   }
-  return `FY ${y.fiscal_year}: ${parts.join(', ')}`;
+  return `${fyLabel(y)}: ${parts.join(', ')}`;
 }
 
 const LEVELS_ORDER = ['federal', 'state', 'local', 'tribal', 'interstate', 'unknown'];
@@ -224,8 +234,9 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
   if (figures.length > 0) out.push({ kind: 'headline', text: headlineText(r), figures, ...(r.previous ? { previous: headlineText(r.previous) } : {}) });
   out.push({
     kind: 'paragraph',
-    text: `Fiscal year ${r.fiscal_year}: ${r.period.start} to ${r.period.end}.${r.previous ? ` Compared with FY ${r.previous.fiscal_year} (${r.previous.period.start} to ${r.previous.period.end}).` : ''}`,
+    text: `${periodName(r)}: ${r.period.start} to ${r.period.end}.${r.previous ? ` Compared with ${fyLabel(r.previous)} (${r.previous.period.start} to ${r.previous.period.end}).` : ''}`,
   });
+  for (const y of [r, ...(r.previous ? [r.previous] : [])]) if (y.note) out.push({ kind: 'paragraph', text: `${y.note}.` });
 
   const m = r.membership;
   if (m) {
@@ -330,6 +341,19 @@ export function buildDocument(r: Report, opts: { charts: boolean }): Block[] {
           type: (v) => (v === '' || v === null ? '' : label(String(v))),
         },
         noCompare: true,
+      }),
+    );
+  }
+
+  const quarters = quarterTable(r);
+  if (quarters && quarters.rows.length > 0) {
+    out.push({ kind: 'heading', level: 2, text: 'By quarter', id: 'quarters' });
+    out.push(
+      ...docTable(quarters, {
+        caption: 'Joins, departures, events and satisfaction by quarter (Q1 = October to December)',
+        columns: ['quarter', 'joined', 'left', 'events', 'attendances', 'responses', 'csat_pct', 'nps'],
+        headers: { attendances: 'Attended', responses: 'Responses', csat_pct: 'CSAT' },
+        format: { quarter: (v) => (v === 'all' ? 'Year' : String(v)) },
       }),
     );
   }

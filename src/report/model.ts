@@ -1,5 +1,8 @@
 import { summarizeScores, pct } from '../core/satisfaction.js';
-import type { AgencyInfo, AttendeeTotals, EventCell, GroupAttendees, GroupCell, MemberCell } from '../db/report-repo.js';
+import type { AgencyInfo, AttendeeTotals, EventCell, GroupAttendees, GroupCell, MemberCell, QuarterMoves } from '../db/report-repo.js';
+import { QUARTERS, type Quarter } from '../core/fiscal-year.js';
+
+export { QUARTERS, type Quarter };
 
 /** The report kinds; annual holds every section. */
 export const REPORT_KINDS = ['membership', 'agencies', 'groups', 'events', 'annual'] as const;
@@ -41,6 +44,16 @@ export interface MembershipSection extends Flow {
   growth_pct: number | null;
   by_member_type: Record<string, BreakdownFlow>;
   by_level: Record<string, BreakdownFlow>;
+  /** Joins and departures per fiscal quarter, Q1 … Q4: they add up to joined, rejoined and left. */
+  by_quarter: QuarterFlow[];
+}
+
+/** Membership periods begun (joined, of which rejoined) and ended (left) in one fiscal quarter. */
+export interface QuarterFlow {
+  key: Quarter;
+  joined: number;
+  rejoined: number;
+  left: number;
 }
 
 export interface AgencyRow {
@@ -153,7 +166,6 @@ export function fiscalQuarter(isoDate: string): 'Q1' | 'Q2' | 'Q3' | 'Q4' {
   return m >= 10 ? 'Q1' : m <= 3 ? 'Q2' : m <= 6 ? 'Q3' : 'Q4';
 }
 
-export const QUARTERS = ['Q1', 'Q2', 'Q3', 'Q4'] as const;
 
 /** Pools the events' figures by key; `keys` lists groups shown even without events, in order. */
 function groupEvents(
@@ -202,6 +214,8 @@ function groupEvents(
 
 export interface FyReport {
   fiscal_year: number;
+  /** With --quarter: the quarter the report covers (period is then the quarter's). */
+  quarter?: Quarter;
   period: { start: string; end: string };
   membership?: MembershipSection;
   agencies?: AgenciesSection;
@@ -210,6 +224,8 @@ export interface FyReport {
   methods?: readonly string[];
   /** A closed year (SPEC §10): the day it was closed, whether today's data differ, and how. */
   closed_on?: string;
+  /** How the figures of a closed year were obtained when not the stored ones (a quarter). */
+  note?: string;
   restated?: boolean;
   restatements?: readonly { figure: string; closed: unknown; current: unknown }[];
 }
@@ -221,8 +237,9 @@ export interface Report extends FyReport {
 /** What the repository returns for one FY; only the sections asked for are filled. */
 export interface ReportData {
   fiscal_year: number;
+  quarter?: Quarter;
   period: { start: string; end: string };
-  members?: { cells: readonly MemberCell[]; agencies: readonly AgencyInfo[] };
+  members?: { cells: readonly MemberCell[]; agencies: readonly AgencyInfo[]; quarters: readonly QuarterMoves[] };
   groups?: readonly GroupCell[];
   events?: { cells: readonly EventCell[]; attendees: AttendeeTotals; groups: readonly GroupAttendees[] };
 }
@@ -232,6 +249,7 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
     'Membership is kept as periods: a member who leaves and later comes back has two periods, and the first one and its departure stay in the history.',
     'A person counts as a member on a given day when one of their periods covers that day: it began on or before the day and had not ended by it.',
     'Members at start is the count on the day before the fiscal year begins (30 September); members at end is the count on its last day (the next 30 September).',
+    'Joined and left by quarter split the year\u2019s joins and departures by the quarter they happened in (Q1 is October to December), so the four quarters add up to the year.',
     'Joined counts the periods that began during the year (rejoined: former members coming back); left counts the periods that ended during it. So members at end = members at start + joined - left.',
     'Member type and agency can change over time: each figure uses the values in force on the day it counts (the last day for members at end, the join date for joins, the leaving date for departures).',
     'In the breakdowns by member type and level, moved in and moved out count members whose type or level changed during the year while they stayed members, so each row adds up as at end = at start + joined - left + moved in - moved out.',
@@ -255,6 +273,16 @@ export const METHODS: Readonly<Record<Section, readonly string[]>> = {
     'Percentages are rounded to one decimal place, halves away from zero.',
   ],
 };
+
+const QUARTER_MONTHS: Readonly<Record<Quarter, string>> = { Q1: 'October to December', Q2: 'January to March', Q3: 'April to June', Q4: 'July to September' };
+
+/** What the figures of a one-quarter report (--quarter) mean. */
+function quarterMethods(q: Quarter, period: { start: string; end: string }): string[] {
+  return [
+    `This report covers ${q} of the fiscal year (${QUARTER_MONTHS[q]}: ${period.start} to ${period.end}). Every figure is the quarter\u2019s: members at start are counted on the day before the quarter begins and members at end on its last day, growth is the change over the quarter, and joined, left, groups joined, events, attendance, unique attendees and satisfaction count only what happened within it.`,
+    'Where the methods below speak of the fiscal year, read the quarter. Quarter figures are computed from today\u2019s data, also for a closed year (its stored figures are annual).',
+  ];
+}
 
 function flow(): Flow {
   return { at_start: 0, joined: 0, rejoined: 0, left: 0, at_end: 0 };
@@ -284,7 +312,7 @@ function byKey<T>(keys: readonly string[], make: () => T): Record<string, T> {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function buildMembership(cells: readonly MemberCell[], agencies: readonly AgencyInfo[]): MembershipSection {
+export function buildMembership(cells: readonly MemberCell[], agencies: readonly AgencyInfo[], quarters: readonly QuarterMoves[] = []): MembershipSection {
   const levelOf = new Map(agencies.map((a) => [a.id, a.level ?? 'unknown']));
   const total = flow();
   const byType = byKey(MEMBER_TYPES, breakdownFlow);
@@ -300,6 +328,10 @@ export function buildMembership(cells: readonly MemberCell[], agencies: readonly
     growth_pct: pct(total.at_end - total.at_start, total.at_start),
     by_member_type: byType,
     by_level: byLevel,
+    by_quarter: QUARTERS.map((key) => {
+      const q = quarters.find((x) => x.key === key);
+      return { key, joined: q?.joined ?? 0, rejoined: q?.rejoined ?? 0, left: q?.left ?? 0 };
+    }),
   };
 }
 
@@ -426,13 +458,13 @@ export function buildEvents(cells: readonly EventCell[], attendees: AttendeeTota
 
 /** The report model of one fiscal year from the repository's figures (pure). */
 export function buildFyReport(data: ReportData, sections: readonly Section[], by: AgencyGrouping = 'agency'): FyReport {
-  const r: FyReport = { fiscal_year: data.fiscal_year, period: data.period };
-  const members = data.members ?? { cells: [], agencies: [] };
-  if (sections.includes('membership')) r.membership = buildMembership(members.cells, members.agencies);
+  const r: FyReport = { fiscal_year: data.fiscal_year, ...(data.quarter ? { quarter: data.quarter } : {}), period: data.period };
+  const members = data.members ?? { cells: [], agencies: [], quarters: [] };
+  if (sections.includes('membership')) r.membership = buildMembership(members.cells, members.agencies, members.quarters);
   if (sections.includes('agencies')) r.agencies = buildAgencies(members.cells, members.agencies, by);
   if (sections.includes('groups')) r.groups = buildGroups(data.groups ?? []);
   if (sections.includes('events')) r.events = buildEvents(data.events?.cells ?? [], data.events?.attendees ?? { unique_attendees: 0, unique_member_attendees: 0 }, data.events?.groups ?? []);
-  r.methods = sections.flatMap((s) => METHODS[s]);
+  r.methods = [...(data.quarter ? quarterMethods(data.quarter, data.period) : []), ...sections.flatMap((s) => METHODS[s])];
   return r;
 }
 

@@ -1,5 +1,5 @@
 import { roundRatio } from '../core/satisfaction.js';
-import { EVENT_TYPES, LEVELS, MEMBER_TYPES, type AgencyRow, type EventGroup, type EventRow, type Flow, type FyReport, type GroupRow, type OrganizationRow, type Report, type Section } from './model.js';
+import { EVENT_TYPES, LEVELS, MEMBER_TYPES, QUARTERS, type AgencyRow, type EventGroup, type EventRow, type Flow, type FyReport, type GroupRow, type OrganizationRow, type Report, type Section } from './model.js';
 
 /**
  * The report as typed tables (pure): what the csv and xlsx renderers write. Each table has a
@@ -67,15 +67,18 @@ function change(cur: number | null, prev: number | null, type: ColumnType): numb
 
 function build<R>(spec: TableSpec<R>, r: Report): DataTable {
   const prev = r.previous;
+  // A one-quarter report (--quarter) says which quarter in every row.
+  const quarter = r.quarter;
   const columns: TableColumn[] = [
     { key: 'row_type', label: 'Row type', type: 'text' },
     { key: 'fiscal_year', label: 'Fiscal year', type: 'year' },
+    ...(quarter ? [{ key: 'fiscal_quarter', label: 'Quarter', type: 'text' as const }] : []),
     ...spec.keys.map(({ key, label, type }) => ({ key, label, type })),
   ];
   for (const m of spec.measures) {
     columns.push({ key: m.key, label: m.label, type: m.type });
     if (prev) {
-      columns.push({ key: `${m.key}_previous`, label: `${m.label}, FY ${prev.fiscal_year}`, type: m.type });
+      columns.push({ key: `${m.key}_previous`, label: `${m.label}, FY ${prev.fiscal_year}${quarter ? ` ${quarter}` : ''}`, type: m.type });
       columns.push({ key: `${m.key}_change`, label: `${m.label}, change`, type: m.type === 'integer' ? 'integer' : m.type });
     }
   }
@@ -83,7 +86,7 @@ function build<R>(spec: TableSpec<R>, r: Report): DataTable {
   const before = prev ? spec.rows(prev) : [];
   const byMatch = new Map(before.map((k) => [`${k.type}\u0000${k.match}`, k]));
   const line = (k: Keyed<R>, fy: number, p: Keyed<R> | undefined, present: boolean): TableCell[] => {
-    const out: TableCell[] = [k.type, fy, ...spec.keys.map((c) => c.value(k.item))];
+    const out: TableCell[] = [k.type, fy, ...(quarter ? [quarter] : []), ...spec.keys.map((c) => c.value(k.item))];
     for (const m of spec.measures) {
       const absent = spec.missingIsZero === true ? 0 : null;
       const cur = present ? m.value(k.item) : absent;
@@ -415,7 +418,66 @@ export function sectionTables(r: Report, section: Section): DataTable[] {
   }
 }
 
-/** Every table of the report, section by section. */
+/** One quarter of the year: its joins and departures, events, attendance and satisfaction. */
+interface QuarterItem {
+  readonly quarter: string;
+  readonly joined: number;
+  readonly left: number;
+  readonly events: number;
+  readonly attendances: number;
+  readonly responses: number;
+  readonly csat_pct: number | null;
+  readonly nps: number | null;
+}
+
+/** The annual report's by-quarter table (Q1 = October-December); its totals row is the year. */
+const quartersSpec: TableSpec<QuarterItem> = {
+  id: 'quarters',
+  title: 'By quarter',
+  keys: [{ key: 'quarter', label: 'Quarter', type: 'text', value: (q) => q.quarter }],
+  measures: [
+    { key: 'joined', label: 'Joined', type: 'integer', value: (q) => q.joined },
+    { key: 'left', label: 'Left', type: 'integer', value: (q) => q.left },
+    { key: 'events', label: 'Events', type: 'integer', value: (q) => q.events },
+    { key: 'attendances', label: 'Attendances', type: 'integer', value: (q) => q.attendances },
+    { key: 'responses', label: 'Satisfaction responses', type: 'integer', value: (q) => q.responses },
+    { key: 'csat_pct', label: 'CSAT (top-2-box)', type: 'percent', value: (q) => q.csat_pct },
+    { key: 'nps', label: 'NPS', type: 'decimal1', value: (q) => q.nps },
+  ],
+  rows: (y) => {
+    const m = y.membership;
+    const e = y.events;
+    // A year closed before quarters were kept has none.
+    if (!m || !e || !Array.isArray(m.by_quarter) || !Array.isArray(e.by_quarter)) return [];
+    const rows = QUARTERS.map((key) => {
+      const mq = m.by_quarter.find((x) => x.key === key);
+      const eq = e.by_quarter.find((x) => x.key === key);
+      const item: QuarterItem = {
+        quarter: key,
+        joined: mq?.joined ?? 0,
+        left: mq?.left ?? 0,
+        events: eq?.events ?? 0,
+        attendances: eq?.attendances ?? 0,
+        responses: eq?.responses ?? 0,
+        csat_pct: eq?.csat_pct ?? null,
+        nps: eq?.nps ?? null,
+      };
+      return { type: 'detail' as const, match: key, item };
+    });
+    const total: QuarterItem = { quarter: 'all', joined: m.joined, left: m.left, events: e.count, attendances: e.attendances, responses: e.satisfaction.responses, csat_pct: e.satisfaction.csat_pct, nps: e.nps };
+    return [...rows, { type: 'total' as const, match: '', item: total }];
+  },
+  compare: 'rows',
+};
+
+/** The by-quarter table: for a report with both membership and events (the annual report). */
+export function quarterTable(r: Report): DataTable | undefined {
+  return r.membership && r.events ? build(quartersSpec, r) : undefined;
+}
+
+/** Every table of the report, section by section, then the annual report's by-quarter table. */
 export function reportTables(r: Report): DataTable[] {
-  return (['membership', 'agencies', 'groups', 'events'] as const).flatMap((s) => sectionTables(r, s));
+  const q = quarterTable(r);
+  const tables = (['membership', 'agencies', 'groups', 'events'] as const).flatMap((s) => sectionTables(r, s));
+  return q && q.rows.length > 0 ? [...tables, q] : tables;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../../../errors.js';
-import { parseFyArg } from '../../../core/fiscal-year.js';
+import { parseFyArg, parseQuarterArg, type Quarter } from '../../../core/fiscal-year.js';
 import type { AgencyGrouping, ReportKind } from '../../../report/model.js';
 import type { ReportOptions } from './run.js';
 
@@ -9,6 +9,7 @@ export interface RawReportFlags {
   compare?: boolean;
   by?: string;
   recompute?: boolean;
+  quarter?: string;
 }
 
 /** Parses an --fy value (2023, FY2023, current, previous); a bad one is a usage error (exit 2). */
@@ -32,5 +33,13 @@ export function parseReportFlags(kind: ReportKind, flags: RawReportFlags, now: D
     if (flags.by !== 'agency' && flags.by !== 'organization') throw new UsageError(`--by ${JSON.stringify(flags.by)} is not a grouping`, 'use --by agency or --by organization');
     by = flags.by;
   }
-  return { kind, fy, compare: flags.compare === true, by, recompute: flags.recompute === true };
+  let quarter: Quarter | undefined;
+  if (flags.quarter !== undefined) {
+    try {
+      quarter = parseQuarterArg(flags.quarter);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  return { kind, fy, compare: flags.compare === true, by, recompute: flags.recompute === true, ...(quarter ? { quarter } : {}) };
 }

@@ -21,7 +21,8 @@ function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
     .command(kind)
     .description(DESCRIPTIONS[kind])
     .option('--fy <year>', 'fiscal year: 2023, FY2023, current or previous (FY N = 1 Oct N-1 to 30 Sep N)')
-    .option('--compare', 'add the previous fiscal year')
+    .option('--quarter <q>', 'one fiscal quarter of the year: Q1 (Oct-Dec), Q2 (Jan-Mar), Q3 (Apr-Jun) or Q4 (Jul-Sep)')
+    .option('--compare', 'add the previous fiscal year (with --quarter: the same quarter a year earlier)')
     .option('--recompute', "for a closed fiscal year, show today's data instead of the figures as closed");
   if (kind === 'agencies' || kind === 'annual') cmd.addOption(new Option('--by <grouping>', 'agency or organization').choices(['agency', 'organization']));
   cmd.addHelpText('after', `\nFormats: ${formatsOf(kind).join(', ')} (--format; default table on a terminal, ${pipedDefaultOf(kind)} when piped or written with -o unless the -o extension names one).`);
@@ -33,7 +34,7 @@ function registerVerb(noun: Command, ctx: CliContext, kind: ReportKind): void {
     membership: ['aicop report membership --fy 2023', 'aicop report membership --fy previous --compare --format json'],
     agencies: ['aicop report agencies --fy 2023 --by organization', 'aicop report agencies --fy current -o agencies.csv'],
     groups: ['aicop report groups --fy 2023'],
-    events: ['aicop report events --fy 2023 --format md', 'aicop report events --fy previous -o events.csv'],
+    events: ['aicop report events --fy 2023 --format md', 'aicop report events --fy previous -o events.csv', 'aicop report events --fy 2024 --quarter Q1 --compare'],
     annual: ['aicop report annual --fy 2023 --compare -o fy2023.html', 'aicop report annual --fy previous --format md | mail -s "FY report" team@agency.gov'],
   };
   withExamples(cmd, ...examples[kind]);

@@ -3,7 +3,7 @@ import { checkBinaryTarget, emit, resolveFormat, type Format } from '../../outpu
 import { isoDateOf } from '../../../core/dates.js';
 import { produceReport } from '../../../report/load.js';
 import { applyClosures } from '../../../report/closing.js';
-import { SECTIONS_OF, type AgencyGrouping, type Report, type ReportKind } from '../../../report/model.js';
+import { SECTIONS_OF, type AgencyGrouping, type Quarter, type Report, type ReportKind } from '../../../report/model.js';
 import { renderCsv } from '../../../report/render-csv.js';
 import { renderJson } from '../../../report/render-json.js';
 import { renderMarkdown } from '../../../report/render-md.js';
@@ -17,6 +17,8 @@ export interface ReportOptions {
   readonly by: AgencyGrouping;
   /** A closed year: today's data instead of the closed figures. */
   readonly recompute?: boolean;
+  /** One fiscal quarter (Q1 = October-December) instead of the whole year. */
+  readonly quarter?: Quarter;
 }
 
 export interface ReportResult {
@@ -34,10 +36,14 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
   const sections = SECTIONS_OF[opts.kind];
   const db = ctx.readDb();
   const report = db.transaction(() =>
-    applyClosures(db, produceReport(db, { fy: opts.fy, sections, compare: opts.compare, by: opts.by }), sections, opts.by, opts.recompute === true),
+    applyClosures(db, produceReport(db, { fy: opts.fy, sections, compare: opts.compare, by: opts.by, ...(opts.quarter ? { quarter: opts.quarter } : {}) }), sections, opts.by, opts.recompute === true),
   )();
   for (const y of [report, ...(report.previous ? [report.previous] : [])]) {
     if (y.closed_on === undefined) continue;
+    if (y.note !== undefined) {
+      ctx.info(y.note);
+      continue;
+    }
     const shown = opts.recompute === true ? "today's data" : 'the figures as closed';
     ctx.info(`FY ${y.fiscal_year} was closed on ${y.closed_on}: showing ${shown}`);
     if (y.restated) {
@@ -69,7 +75,7 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
       const tables = reportTables(report);
       emit(ctx, await renderXlsx(report, tables, isoDateOf(ctx.now())));
       text = `sheets: ${[...tables.map((t) => t.title), 'Methods'].join(', ')}`;
-      if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy} ${opts.kind} report (xlsx) to ${ctx.globals.output}`);
+      if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy}${opts.quarter ? ` ${opts.quarter}` : ''} ${opts.kind} report (xlsx) to ${ctx.globals.output}`);
       return { report, format, text };
     }
     case 'table': {
@@ -79,6 +85,6 @@ export async function runReport(opts: ReportOptions, ctx: CliContext): Promise<R
     }
   }
   emit(ctx, text);
-  if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy} ${opts.kind} report (${format}) to ${ctx.globals.output}`);
+  if (ctx.globals.output !== undefined && ctx.globals.output !== '-') ctx.info(`wrote FY ${opts.fy}${opts.quarter ? ` ${opts.quarter}` : ''} ${opts.kind} report (${format}) to ${ctx.globals.output}`);
   return { report, format, text };
 }
