@@ -96,7 +96,7 @@ describe('report --quarter', () => {
   it('the quarters add up to the year: joins, departures, events, attendances, responses; Q1 starts and Q4 ends with the year', async () => {
     const t = await fixtureDb();
     const year = await annual(t);
-    const qs = [];
+    const qs: Json[] = [];
     for (const q of ['Q1', 'Q2', 'Q3', 'Q4']) qs.push(await annual(t, '--quarter', q));
     const sum = (f: (j: Json) => number) => qs.reduce((n, j) => n + f(j), 0);
     expect([sum((j) => j.membership.joined), sum((j) => j.membership.left), sum((j) => j.events.count), sum((j) => j.events.attendances), sum((j) => j.events.registrations), sum((j) => j.events.satisfaction.responses)]).toEqual([
