@@ -132,15 +132,22 @@ describe('import events and attendance', () => {
     expect(bad.stderr).toContain('is not a fiscal year');
   });
 
-  it('events list on a terminal is an aligned table', async () => {
+  it('events list on a terminal is an aligned table of CSV columns; --wide shows them all', async () => {
     const t = await loaded();
-    const r = await t.run(['--no-color', 'events', 'list', '--fy', '2024'], { tty: true });
+    const r = await t.run(['--no-color', 'events', 'list', '--fy', '2024'], { tty: true, env: { COLUMNS: '120' } });
     expect(r.stdout).toBe(
       [
-        'ID          HELD_ON     FY    TYPE      TITLE                         SERIES  TRACK  GOV_WIDE  REGISTERED  ATTENDED  RESPONSES  MEAN_SAT',
-        '2023-10-WS  2023-10-05  2024  workshop  Red Teaming Workshop, Part 1                 yes                2         3          3      2.67',
+        'id          held_on     title                         attendances  mean_satisfaction',
+        '2023-10-WS  2023-10-05  Red Teaming Workshop, Part 1            3               2.67',
         '',
       ].join('\n'),
+    );
+    // --wide: every CSV column, in the CSV's order, the cells in full whatever the width.
+    const wide = await t.run(['--no-color', '--wide', 'events', 'list', '--fy', '2024'], { tty: true, env: { COLUMNS: '40' } });
+    const csv = await t.run(['events', 'list', '--fy', '2024']);
+    expect(wide.stdout.split('\n')[0]!.split(/\s+/)).toEqual(csv.stdout.split('\n')[0]!.split(','));
+    expect(wide.stdout.split('\n')[1]).toBe(
+      '2023-10-WS  2023-10-05         2024  workshop  Red Teaming Workshop, Part 1                 CISA  yes                          2            3          3               2.67',
     );
   });
 

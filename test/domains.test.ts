@@ -79,9 +79,9 @@ describe('domains check', () => {
       { email: 'jane@fs.usda.gov', eligible: true, reason: 'ok', agency: 'Forest Service', organization: 'Department of Agriculture', member_type: 'employee', detail: null },
       { email: 'nobody', eligible: false, reason: 'invalid_syntax', agency: null, organization: null, member_type: null, detail: 'nobody has no @ (expected name@agency.gov)' },
     ]);
-    const tab = await t.run(['--format', 'table', '--no-color', 'domains', 'check', 'jane@nasa.gov'], { tty: true });
+    const tab = await t.run(['--format', 'table', '--no-color', 'domains', 'check', 'jane@nasa.gov'], { tty: true, env: { COLUMNS: '120' } });
     expect(tab.code).toBe(0);
-    expect(tab.stdout.split('\n')[0]).toMatch(/^EMAIL\s+ELIGIBLE\s+REASON\s+AGENCY\s+ORGANIZATION\s+MEMBER_TYPE\s+DETAIL$/);
+    expect(tab.stdout.split('\n')[0]).toMatch(/^email\s+eligible\s+reason\s+agency\s+organization\s+member_type\s+detail$/);
     expect(tab.stdout.split('\n')[1]).toBe('jane@nasa.gov  yes       ok      National Aeronautics and Space Administration                employee');
   });
 

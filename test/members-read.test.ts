@@ -92,16 +92,16 @@ describe('aicop members list', () => {
     );
   });
 
-  it('on a terminal: an aligned table and a count on stderr', async () => {
+  it('on a terminal: an aligned table (columns named as in the CSV) and a count on stderr', async () => {
     const t = await seededDb();
-    const r = await t.run(['--no-color', 'members', 'list', '--status', 'all', '--agency', 'alpha-test.gov'], { tty: true });
+    const r = await t.run(['--no-color', 'members', 'list', '--status', 'all', '--agency', 'alpha-test.gov'], { tty: true, env: { COLUMNS: '100' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        'EMAIL                       NAME            AGENCY             TYPE        WORKING GROUPS  JOINED      STATUS',
-        'ada@alpha-test.gov          Ada Lovelace    Alpha Test Agency  employee    Event Planning  2024-01-15  active',
-        'bob.ctr@sub.alpha-test.gov  Bob Stone       Alpha Test Agency  contractor                  2023-05-01  inactive',
-        'dee@alpha-test.gov          Dee 100%_Smith  Alpha Test Agency  employee                    2025-10-01  active',
+        'email                       first_name  last_name   agency             working_groups  status',
+        'ada@alpha-test.gov          Ada         Lovelace    Alpha Test Agency  Event Planning  active',
+        'bob.ctr@sub.alpha-test.gov  Bob         Stone       Alpha Test Agency                  inactive',
+        'dee@alpha-test.gov          Dee         100%_Smith  Alpha Test Agency                  active',
         '',
       ].join('\n'),
     );

@@ -32,9 +32,9 @@ class Terminal {
     return r.stdout;
   }
 
-  /** The visible screen, without trailing blank lines. */
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'main').replace(/\n+$/, '\n');
+  /** The visible screen, without trailing blank lines; `joined` joins lines the pane wrapped. */
+  screen(joined = false): string {
+    return this.tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', 'main').replace(/\n+$/, '\n');
   }
 
   /** Waits until the screen shows `text` (a deadline for a hung prompt, not a timing assertion). */
@@ -179,5 +179,27 @@ describe.skipIf(!hasTmux)('prompts in a real terminal (tmux)', () => {
     expect(screen).toContain('aicop: cancelled; nothing was changed\n');
     expect(screen).not.toContain('error');
     expect(query(dir, 'SELECT email FROM members')).toEqual([{ email: 'ann@gsa.gov' }]);
+  });
+
+  it('members list fits $COLUMNS (cells cut with …) and --wide prints every column in full', async () => {
+    const dir = setup();
+    fs.writeFileSync(path.join(dir, 'm.csv'), 'email,first name,last name,working groups\nalexandra.konstantinopoulos@nasa.gov,Alexandra,Konstantinopoulos,Event Planning; Tools and Resources\n');
+    const imp = spawnSync(process.execPath, [BIN, '--db', path.join(dir, 'x.db'), '-q', 'import', 'members', 'm.csv'], { encoding: 'utf8', cwd: dir });
+    expect(imp.status, imp.stderr).toBe(0);
+    const t = new Terminal(dir, `COLUMNS=60 ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db x.db members list`);
+    open.push(t);
+    const { code, screen } = await t.exit();
+    expect(code).toBe(0);
+    const table = screen.split('\n').slice(0, 2);
+    expect(table[0]).toMatch(/^email +first_name +last_name +agency +working_groups +status$/);
+    expect(table[1]).toContain('…');
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(60);
+    const w = new Terminal(dir, `COLUMNS=60 ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --db x.db members list --wide`);
+    open.push(w);
+    const wide = await w.exit();
+    expect(wide.code).toBe(0);
+    // The 100-column pane wraps the long lines; -J in capture joins them back.
+    expect(w.screen(true)).toContain('alexandra.konstantinopoulos@nasa.gov  Alexandra   Konstantinopoulos  employee');
+    expect(w.screen(true)).toContain('Event Planning; Tools and Resources');
   });
 });

@@ -18,6 +18,8 @@ export interface GlobalOptions {
   readonly strictHistory?: boolean;
   readonly wait: number;
   readonly verbose: boolean;
+  /** --wide: tables show every column, cells in full, whatever the terminal's width. */
+  readonly wide?: boolean;
 }
 
 /** The styles aicop applies: chalk's when colour is on, the text unchanged when it is off. */

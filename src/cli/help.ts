@@ -36,9 +36,11 @@ export interface OfferedFormats {
   readonly formats: readonly string[];
   /** The format when piped or written with -o (and the extension names none of them). */
   readonly piped: string;
+  /** A list printed with renderTable: --wide is offered. */
+  readonly wide?: boolean;
 }
 
-const LIST: OfferedFormats = { formats: ['table', 'csv', 'json'], piped: 'csv' };
+const LIST: OfferedFormats = { formats: ['table', 'csv', 'json'], piped: 'csv', wide: true };
 const RECORD: OfferedFormats = { formats: ['table', 'json'], piped: 'table' };
 const EXPORT: OfferedFormats = { formats: ['csv', 'json', 'xlsx'], piped: 'csv' };
 const REPORT: OfferedFormats = { formats: ['table', 'csv', 'json', 'md', 'html', 'xlsx'], piped: 'csv' };

@@ -39,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option('-y, --yes', 'never prompt; answer yes to confirmations', false)
     .addOption(new Option('--wait <seconds>', 'wait this long for another writer\'s lock, then exit 5').argParser(parseWait).default(10))
     .option('--verbose', 'show stack traces of internal errors', false)
+    .addOption(new Option('--wide', 'tables show every column in full').default(false).hideHelp())
     .option('--strict-history', "a write that would change a closed fiscal year's figures fails (exit 4) and changes nothing", false)
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
@@ -58,15 +59,17 @@ export function buildProgram(ctx: CliContext): Command {
       visibleOptions(cmd: Command): Option[] {
         const own = Help.prototype.visibleOptions.call(this, cmd);
         const offered = offeredFormats(cmd);
-        return offered ? [new Option('--format <format>', formatOptionHelp(offered)), ...own] : own;
+        const format = offered ? [new Option('--format <format>', formatOptionHelp(offered))] : [];
+        const wide = offered?.wide === true ? [new Option('--wide', 'on a terminal, every column and every cell in full (the table is fitted to the width: $COLUMNS, else the terminal\'s, cells cut with …)')] : [];
+        return [...format, ...wide, ...own];
       },
       visibleGlobalOptions(cmd: Command): Option[] {
-        return Help.prototype.visibleGlobalOptions.call(this, cmd).filter((o) => o.long !== '--format');
+        return Help.prototype.visibleGlobalOptions.call(this, cmd).filter((o) => o.long !== '--format' && o.long !== '--wide');
       },
     });
 
   program.hook('preAction', async (_program, actionCommand) => {
-    const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean; strictHistory: boolean }>();
+    const o = program.opts<{ db?: string; format?: string; output?: string; quiet: boolean; color: boolean; yes: boolean; wait: number; verbose: boolean; strictHistory: boolean; wide: boolean }>();
     const globals: GlobalOptions = {
       ...(o.db !== undefined ? { db: o.db } : {}),
       ...(o.format !== undefined ? { format: o.format } : {}),
@@ -77,6 +80,7 @@ export function buildProgram(ctx: CliContext): Command {
       wait: o.wait,
       verbose: o.verbose,
       ...(o.strictHistory ? { strictHistory: true } : {}),
+      ...(o.wide ? { wide: true } : {}),
     };
     ctx.globals = globals;
     const offered = offeredFormats(actionCommand);
@@ -85,6 +89,9 @@ export function buildProgram(ctx: CliContext): Command {
     }
     if (o.format !== undefined && offered !== undefined && !offered.formats.includes(o.format)) {
       throw new UsageError(`--format ${o.format} is not offered by aicop ${commandPath(actionCommand)}`, `choose one of: ${offered.formats.join(', ')}`);
+    }
+    if (o.wide && offered?.wide !== true) {
+      throw new UsageError(`--wide is not offered by aicop ${commandPath(actionCommand)}: it prints no list table`, 'the commands that offer --wide list it in their --help');
     }
     ctx.offeredFormats = offered?.formats ?? [];
     await ctx.prepare({ database: usesDatabase(actionCommand) });

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { AtomicFile, isDatabaseFile } from './atomic.js';
 import { visible } from './visible.js';
 import { InputError, UsageError } from '../errors.js';
+import type { CsvColumn } from '../csv/write.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'md', 'html', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -141,32 +143,133 @@ export function emit(ctx: CliContext, content: string | Uint8Array): void {
 export const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 
 export interface Column<R> {
+  /** The column's name: the same as the CSV header and JSON key of the command's other formats. */
   readonly header: string;
   readonly value: (row: R) => string | number | null | undefined;
   readonly align?: 'left' | 'right';
+  /** Shown only with --wide (the terminal table shows the others, fitted to its width). */
+  readonly wide?: boolean;
+}
+
+/**
+ * The table columns of a list whose CSV has `csv`: all of them in the CSV's order, those not
+ * named in `shown` only with --wide. Table names are CSV names by construction, so a column is
+ * called the same in every format.
+ */
+export function tableColumns<R>(csv: readonly CsvColumn<R>[], shown: readonly string[]): Column<R>[] {
+  for (const name of shown) if (!csv.some((c) => c.header === name)) throw new Error(`table column ${name} is not a CSV column`);
+  return csv.map((c) => ({
+    header: c.header,
+    value: (r: R) => {
+      const v = c.value(r);
+      return typeof v === 'bigint' ? String(v) : v;
+    },
+    align: c.numeric === true ? 'right' : 'left',
+    ...(shown.includes(c.header) ? {} : { wide: true }),
+  }));
 }
 
 function cell(v: string | number | null | undefined): string {
   return v === null || v === undefined ? '' : String(v);
 }
 
+/** Whether a table goes to a terminal (aligned, fitted) rather than a pipe or file (tab-separated). */
+export function tableOnTerminal(ctx: CliContext): boolean {
+  return ctx.stdoutIsTTY && ctx.globals.output === undefined;
+}
+
+/** The columns a table shows: all with --wide, else those not marked wide. */
+export function shownColumns<R>(ctx: CliContext, columns: readonly Column<R>[]): readonly Column<R>[] {
+  return ctx.globals.wide === true ? columns : columns.filter((c) => c.wide !== true);
+}
+
+/** One row of a tab-separated table: tabs and line breaks in a cell become spaces. */
+export function tsvLine<R>(columns: readonly Column<R>[], row: R): string {
+  return columns.map((c) => visible(cell(c.value(row)).replace(/[\t\r\n]+/g, ' '))).join('\t');
+}
+
+const require = createRequire(import.meta.url);
+let stringWidth: ((s: string) => number) | undefined;
 /**
- * A table for people: aligned and with a bold header on a terminal; tab-separated and never
- * truncated when piped (like gh).
+ * The width a terminal gives a string (wide East Asian characters and emoji count two, combining
+ * marks none). string-width is loaded only for text that is not plain ASCII: main.ts imports
+ * this module at start-up.
  */
-export function renderTable<R>(ctx: CliContext, rows: readonly R[], columns: readonly Column<R>[]): string {
-  const cells = rows.map((r) => columns.map((c) => visible(cell(c.value(r)).replace(/[\t\r\n]+/g, ' '))));
-  if (!(ctx.stdoutIsTTY && ctx.globals.output === undefined)) {
-    const lines = [columns.map((c) => c.header).join('\t'), ...cells.map((r) => r.join('\t'))];
+const widthOf = (s: string): number => {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
+  stringWidth ??= require('string-width') as (s: string) => number;
+  return stringWidth(s);
+};
+
+/** `s` cut to `width` terminal columns, its last one an ellipsis when anything was cut. */
+export function truncate(s: string, width: number): string {
+  if (widthOf(s) <= width) return s;
+  if (width <= 0) return '';
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = widthOf(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Column widths that fit `total` terminal columns (two spaces between columns): the widest
+ * columns are cut first, down to their header's width, the first column (the row's name, up to 40% of the width) last;
+ * only when the
+ * headers alone do not fit are headers cut too (to 2 columns at least; a terminal narrower than
+ * that wraps).
+ */
+export function fitWidths(natural: readonly number[], headers: readonly number[], total: number): number[] {
+  const avail = total - 2 * Math.max(0, natural.length - 1);
+  const sum = (ws: readonly number[]) => ws.reduce((a, b) => a + b, 0);
+  if (sum(natural) <= avail) return [...natural];
+  const floors = natural.map((w, i) => Math.min(w, headers[i] ?? w));
+  /** The largest cap c with sum(max(floor, min(natural, c))) within avail, by bisection. */
+  const capped = (low: readonly number[]): number[] | undefined => {
+    const at = (c: number) => natural.map((w, i) => Math.max(low[i] ?? 0, Math.min(w, c)));
+    if (sum(at(0)) > avail) return undefined;
+    let lo = 0;
+    let hi = Math.max(...natural);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (sum(at(mid)) <= avail) lo = mid;
+      else hi = mid - 1;
+    }
+    return at(lo);
+  };
+  // The first column (the email, the id) names the row: it is cut only when nothing else will do.
+  const others = sum(floors.slice(1));
+  const keyFirst = floors.map((f, i) => (i === 0 ? Math.min(natural[0] ?? f, Math.max(f, Math.min(avail - others, Math.floor(avail * 0.4)))) : f));
+  return capped(keyFirst) ?? capped(floors) ?? capped(natural.map((w) => Math.min(w, 2))) ?? natural.map((w) => Math.min(w, 2));
+}
+
+/**
+ * A table for people: on a terminal aligned, with a bold header, fitted to its width (cells cut
+ * with …; --wide shows every column in full); tab-separated and never cut when piped or written
+ * with -o (like gh). Headers are the column names of the command's CSV and JSON.
+ */
+export function renderTable<R>(ctx: CliContext, rows: readonly R[], all: readonly Column<R>[]): string {
+  const columns = shownColumns(ctx, all);
+  if (!tableOnTerminal(ctx)) {
+    const lines = [columns.map((c) => c.header).join('\t'), ...rows.map((r) => tsvLine(columns, r))];
     return `${lines.join('\n')}\n`;
   }
+  const cells = rows.map((r) => columns.map((c) => visible(cell(c.value(r)).replace(/[\t\r\n]+/g, ' '))));
   const color = ctx.colorFor('stdout');
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const natural = columns.map((c, i) => Math.max(widthOf(c.header), ...cells.map((r) => widthOf(r[i] ?? ''))));
+  const widths = ctx.globals.wide === true ? natural : fitWidths(natural, columns.map((c) => widthOf(c.header)), ctx.columns ?? 80);
   const pad = (s: string, i: number) => {
     const w = widths[i] ?? 0;
-    return columns[i]?.align === 'right' ? s.padStart(w) : s.padEnd(w);
+    const t = truncate(s, w);
+    const fill = ' '.repeat(Math.max(0, w - widthOf(t)));
+    return columns[i]?.align === 'right' ? fill + t : t + fill;
   };
-  const header = columns.map((c, i) => color.bold(pad(c.header.toUpperCase(), i))).join('  ');
+  const header = columns.map((c, i) => color.bold(pad(c.header, i))).join('  ');
   const body = cells.map((r) => r.map((v, i) => pad(v, i)).join('  ').trimEnd());
   return `${[header.trimEnd(), ...body].join('\n')}\n`;
 }

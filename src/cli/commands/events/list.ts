@@ -1,6 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { emit, renderTable, resolveFormat, yesNo, type Column } from '../../output.js';
+import { emit, renderTable, resolveFormat, tableColumns, yesNo } from '../../output.js';
 import { parseFyFlag } from '../report/flags.js';
 import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import { EVENT_TYPES, parseEventType, type EventType, type Track } from '../../../core/events.js';
@@ -55,8 +55,8 @@ export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsL
     fiscal_year: r.fiscal_year,
     type: r.type,
     title: r.title,
-    track: r.track,
     series: r.series,
+    track: r.track,
     host: r.host,
     government_wide: r.government_wide === 1,
     registrations: r.registrations,
@@ -68,21 +68,6 @@ export function runEventsList(opts: EventsListOptions, ctx: CliContext): EventsL
 }
 
 const mean = (e: EventListItem): string => (e.mean_satisfaction === null ? '' : e.mean_satisfaction.toFixed(2));
-
-const TABLE: readonly Column<EventListItem>[] = [
-  { header: 'id', value: (e) => e.id },
-  { header: 'held_on', value: (e) => e.held_on },
-  { header: 'fy', value: (e) => e.fiscal_year },
-  { header: 'type', value: (e) => e.type },
-  { header: 'title', value: (e) => e.title },
-  { header: 'series', value: (e) => e.series },
-  { header: 'track', value: (e) => e.track },
-  { header: 'gov_wide', value: (e) => yesNo(e.government_wide) },
-  { header: 'registered', value: (e) => e.registrations, align: 'right' },
-  { header: 'attended', value: (e) => e.attendances, align: 'right' },
-  { header: 'responses', value: (e) => e.responses, align: 'right' },
-  { header: 'mean_sat', value: mean, align: 'right' },
-];
 
 const CSV: readonly CsvColumn<EventListItem>[] = [
   { header: 'id', value: (e) => e.id },
@@ -99,6 +84,9 @@ const CSV: readonly CsvColumn<EventListItem>[] = [
   { header: 'responses', value: (e) => e.responses, numeric: true },
   { header: 'mean_satisfaction', value: mean, numeric: true },
 ];
+
+/** The table: the CSV's columns, these on a terminal, the others with --wide. */
+const TABLE = tableColumns(CSV, ['id', 'held_on', 'title', 'attendances', 'mean_satisfaction']);
 
 export function renderEventsList(result: EventsListResult, ctx: CliContext): void {
   const format = resolveFormat(ctx, ['table', 'csv', 'json'], 'csv');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
+import { progressLayout, progressWidth } from '../../progress.js';
 import type { CliContext } from '../../context.js';
 import { AtomicFile, isDatabaseFile, sameFile } from '../../atomic.js';
 import { guardHistory } from '../../history-guard.js';
@@ -319,7 +320,7 @@ export async function runImportPipeline(ctx: CliContext, opts: PipelineOptions, 
       };
       if (ctx.stderrIsTTY && !ctx.globals.quiet && csv.estimatedRows > PROGRESS_MIN_ROWS) {
         bar = new (loadCliProgress().SingleBar)(
-          { stream: ctx.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s', hideCursor: true, clearOnComplete: true },
+          { stream: ctx.stderr, ...progressLayout(csv.estimatedRows, progressWidth(ctx)), hideCursor: true, clearOnComplete: true },
           loadCliProgress().Presets.shades_classic,
         );
         bar.start(csv.estimatedRows, 0, { rate: 0 });

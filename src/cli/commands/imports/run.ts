@@ -51,7 +51,7 @@ export function runImportsList(ctx: CliContext): BatchListRow[] {
         { header: 'id', value: (r) => r.id, align: 'right' },
         { header: 'kind', value: (r) => r.kind },
         { header: 'file', value: (r) => r.file_name },
-        { header: 'started', value: (r) => r.started_at },
+        { header: 'started_at', value: (r) => r.started_at },
         { header: 'by', value: (r) => r.imported_by },
         { header: 'rows', value: (r) => r.rows_read, align: 'right' },
         { header: 'added', value: (r) => r.added, align: 'right' },

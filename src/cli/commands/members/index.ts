@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { withExamples } from '../../help.js';
 import type { MemberStatus } from '../../../db/members-read.js';
@@ -7,17 +7,25 @@ import type { MembersUpdateFlags } from './update.js';
 
 // Registration only: each verb's run code is imported when it runs, to keep start-up quick.
 
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of members, 1 or more, e.g. --limit 500');
+  return Number(value);
+}
+
 function registerMembersList(noun: Command, ctx: CliContext): Command {
   const cmd = noun.command('list').description('list members (active by default) with their agency and working groups; csv when piped');
-  addMemberFilterOptions(cmd, 'active').action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string }) => {
-    const { runMembersList } = await import('./list.js');
-    await runMembersList(memberFilterFlags(o), ctx);
-  });
+  addMemberFilterOptions(cmd, 'active')
+    .option('--limit <n>', 'at most n members, in any format (a terminal table shows 100 without it)', parseLimit)
+    .action(async (o: { status: MemberStatus; agency?: string; group?: string; search?: string; limit?: number }) => {
+      const { runMembersList } = await import('./list.js');
+      await runMembersList({ ...memberFilterFlags(o), ...(o.limit !== undefined ? { limit: o.limit } : {}) }, ctx);
+    });
   return withExamples(
     cmd,
     'aicop members list',
     'aicop members list --agency nasa.gov --group "Event Planning"',
     'aicop members list --status all --search smith --format json',
+    'aicop members list --wide --limit 500',
   );
 }
 

@@ -1,6 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { openResultSink, renderTable, resolveFormat, type Column, type ResultSink } from '../../output.js';
+import { emit, openResultSink, renderTable, resolveFormat, shownColumns, tableColumns, tableOnTerminal, tsvLine, type ResultSink } from '../../output.js';
 import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
 import { isoDateOf } from '../../../core/dates.js';
 import type { Db } from '../../../db/open.js';
@@ -8,6 +8,7 @@ import type { MemberFilterFlags } from './flags.js';
 import {
   findGroupByName,
   groupNames,
+  countMembers,
   iterateMembers,
   resolveAgencyFilter,
   similarAgencyNames,
@@ -131,48 +132,93 @@ export async function streamMembers(ctx: CliContext, sink: ResultSink, rows: Ite
   return n;
 }
 
-export type MembersListOptions = MemberFilterFlags;
+export interface MembersListOptions extends MemberFilterFlags {
+  /** At most this many members (any format); a terminal table shows TERMINAL_ROWS without it. */
+  readonly limit?: number;
+}
 
 export interface MembersListResult {
   readonly format: 'table' | 'csv' | 'json';
+  /** Members written. */
   readonly count: number;
+  /** All the members that match, when a terminal table showed only the first `count`. */
+  readonly matching?: number;
 }
 
-const fullName = (m: MemberRecord) => [m.first_name, m.last_name].filter((s) => s !== null && s !== '').join(' ');
+/** The rows a terminal table shows without --limit: it is built in memory to align it. */
+export const TERMINAL_ROWS = 100;
 
-const TABLE: readonly Column<MemberRecord>[] = [
-  { header: 'email', value: (m) => m.email },
-  { header: 'name', value: fullName },
-  { header: 'agency', value: (m) => m.agency },
-  { header: 'type', value: (m) => m.member_type },
-  { header: 'working groups', value: (m) => m.working_groups },
-  { header: 'joined', value: (m) => m.joined_on },
-  { header: 'status', value: (m) => m.status },
-];
+/** The table: the CSV's columns, these on a terminal, the others with --wide. */
+export const MEMBER_TABLE_COLUMNS = tableColumns(MEMBER_CSV_COLUMNS, ['email', 'first_name', 'last_name', 'agency', 'working_groups', 'status']);
+
+function* take<T>(rows: Iterable<T>, n: number | undefined): Generator<T> {
+  if (n === undefined) {
+    yield* rows;
+    return;
+  }
+  if (n <= 0) return;
+  let i = 0;
+  for (const r of rows) {
+    yield r;
+    if (++i >= n) return;
+  }
+}
+
+const members = (n: number) => `${n} member${n === 1 ? '' : 's'}`;
 
 export async function runMembersList(opts: MembersListOptions, ctx: CliContext): Promise<MembersListResult> {
   const format = resolveFormat(ctx, ['table', 'csv', 'json'] as const, 'csv');
   const db = ctx.readDb();
   const q = resolveMemberQuery(db, opts, ctx.now());
-  if (format === 'table') {
-    const rows = [...iterateMembers(db, q)];
+  if (format === 'table' && tableOnTerminal(ctx)) {
+    // Aligned and fitted, so held in memory: a bounded number of rows, never the whole roster.
+    const cap = opts.limit ?? TERMINAL_ROWS;
+    const rows = [...take(iterateMembers(db, q), cap + 1)];
+    const more = rows.length > cap;
+    if (more) rows.pop();
     if (rows.length === 0) {
       ctx.info('no members match');
       return { format, count: 0 };
     }
-    const sink = openResultSink(ctx);
-    sink.write(renderTable(ctx, rows, TABLE));
-    sink.commit();
-    ctx.info(`${rows.length} member${rows.length === 1 ? '' : 's'}`);
-    return { format, count: rows.length };
+    emit(ctx, renderTable(ctx, rows, MEMBER_TABLE_COLUMNS));
+    if (!more) {
+      ctx.info(members(rows.length));
+      return { format, count: rows.length };
+    }
+    const matching = countMembers(db, q);
+    // Rows left out are always said, even with --quiet (as unknown columns are).
+    ctx.stderr.write(`showing ${rows.length} of ${members(matching)}; --limit <n> shows more, --format csv or -o members.csv writes them all\n`);
+    return { format, count: rows.length, matching };
   }
   const sink = openResultSink(ctx);
   try {
-    const count = await streamMembers(ctx, sink, iterateMembers(db, q), format, { raw: false, bom: false });
+    const rows = take(iterateMembers(db, q), opts.limit);
+    const count = format === 'table' ? await streamTable(ctx, sink, rows) : await streamMembers(ctx, sink, rows, format, { raw: false, bom: false });
     sink.commit();
+    if (format === 'table') ctx.info(members(count));
     return { format, count };
   } catch (err) {
     sink.abort();
     throw err;
   }
+}
+
+/** The table piped or written with -o: tab-separated, never cut, streamed row by row. */
+async function streamTable(ctx: CliContext, sink: ResultSink, rows: Iterable<MemberRecord>): Promise<number> {
+  const columns = shownColumns(ctx, MEMBER_TABLE_COLUMNS);
+  let buf = `${columns.map((c) => c.header).join('\t')}\n`;
+  let n = 0;
+  for (const m of rows) {
+    buf += `${tsvLine(columns, m)}\n`;
+    if (++n % 1000 === 0) {
+      sink.write(buf);
+      buf = '';
+      if (n % YIELD_EVERY === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        ctx.throwIfInterrupted();
+      }
+    }
+  }
+  sink.write(buf);
+  return n;
 }
