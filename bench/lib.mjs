@@ -52,7 +52,9 @@ export function median(xs) {
 }
 
 /**
- * Runs `cmd args` `runs` times and returns { label, runs, seconds (each), median, peakRssMb, codes }.
+ * Runs `cmd args` `runs` times and returns { label, runs, seconds (each), median, peakRssMb, codes,
+ * cpuMedian } — cpuMedian: median user + system CPU seconds of the child (with GNU time), which a
+ * busy machine inflates less than wall time; a parse thread makes CPU exceed wall time.
  * opts: runs (default 3), before() (untimed setup), stdinFile, cwd, env, okCodes (default [0]):
  * a run that exits otherwise throws with the tail of its stderr.
  */
@@ -63,11 +65,12 @@ export function measure(label, cmd, args, opts = {}) {
   const rssFile = path.join(os.tmpdir(), `aicop-bench-rss-${process.pid}.txt`);
   const seconds = [];
   const rss = [];
+  const cpu = [];
   const codes = [];
   for (let i = 0; i < runs; i++) {
     opts.before?.(i);
     const stdin = opts.stdinFile ? fs.openSync(opts.stdinFile, 'r') : 'ignore';
-    const [c, a] = useTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const [c, a] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
     const t0 = process.hrtime.bigint();
     const r = spawnSync(c, a, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: [stdin, 'ignore', 'pipe'], maxBuffer: 64 << 20 });
     const dt = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -81,11 +84,13 @@ export function measure(label, cmd, args, opts = {}) {
     seconds.push(dt);
     if (useTime) {
       const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-      rss.push(Number(lines[lines.length - 1]) / 1024);
+      const [kb, user, sys] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+      rss.push(kb / 1024);
+      cpu.push(user + sys);
     }
   }
   fs.rmSync(rssFile, { force: true });
-  return { label, runs, seconds, median: median(seconds), peakRssMb: rss.length ? Math.max(...rss) : null, codes };
+  return { label, runs, seconds, median: median(seconds), peakRssMb: rss.length ? Math.max(...rss) : null, codes, cpuMedian: cpu.length ? median(cpu) : null };
 }
 
 /** `node bin/aicop.js …` as [cmd, args] for measure(). */
