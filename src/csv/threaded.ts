@@ -92,8 +92,6 @@ export function unpackRecords(p: PackedRecords): CsvRecord[] {
   return out;
 }
 
-const YOUNG_MB = Number(process.env["AICOP_YOUNG"] ?? 4);
-
 /** The compiled worker script, when there is one (not when running from TypeScript sources). */
 export function workerScript(): URL | undefined {
   const url = new URL('./parse-worker.js', import.meta.url);
@@ -119,9 +117,11 @@ class ReadFailure extends Error {
  * and read errors with their `code`. Stopping early (return/throw in the consumer) ends the worker.
  */
 export async function* threadedRecords(script: URL, job: ParseJob): AsyncGenerator<CsvRecord[]> {
-  // A small young generation: the thread keeps little alive, and its heap counts against the
-  // import's memory budget (it added 27 MB with the defaults).
-  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
+  // Small heap limits: the thread keeps little alive (a few chunks), and every MB it holds counts
+  // against the import's 150 MB budget. With Node's defaults it added 25 MB to a roster import's
+  // peak; with these, 12 MB. The old generation still has room for the largest record csv-parse
+  // accepts (16 MB, see records.ts).
+  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64, stackSizeMb: 1 } });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   let crashed: Error | undefined;
