@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalLocalPart, duplicatePairs, uniteIntervals } from '../src/core/identity.js';
 import { uniteSpans } from '../src/db/identity-repo.js';
 import type { SpanRow } from '../src/db/periods-repo.js';
-import { dumpTables, openDb, spawnAicop, tempDb, writeFile } from './helpers.js';
+import { DERIVED_TABLES, dumpTables, openDb, spawnAicop, tempDb, writeFile } from './helpers.js';
 
 // SPEC §11: member identity. A story replayed with the clock per step: two records of Jose
 // (mail.nih.gov and nih.gov), Ann who moves from NASA to NOAA; FY 2022 closed. A rename changes
@@ -57,7 +57,7 @@ function membership(j: Record<string, unknown>): Record<string, unknown> {
 function state(t: T): string {
   const db = openDb(t.dbPath);
   const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]).filter(
-    (n) => !['import_batches', 'batch_changes', 'fy_restatements'].includes(n),
+    (n) => !['import_batches', 'batch_changes', 'fy_restatements', ...DERIVED_TABLES].includes(n),
   );
   db.close();
   return dumpTables(t.dbPath, names);

@@ -14,6 +14,35 @@ export function canonicalLocalPart(local: string): string {
   return base.replace(/\./g, '');
 }
 
+/**
+ * A member's address key for look-alikes (SPEC §11): the canonical local part, `@`, and the
+ * registered domain (`Jose.Garcia+cop@hq.nasa.gov` and `josegarcia@nasa.gov` share one). The
+ * local part is what precedes the first `@`.
+ */
+export function addressKey(email: string, registeredDomainOf: string): string {
+  const at = email.indexOf('@');
+  const local = at === -1 ? '' : email.slice(0, at);
+  return `${canonicalLocalPart(local)}@${registeredDomainOf}`;
+}
+
+/**
+ * A member's name key for look-alikes: first and last name, spaces around them and ASCII case
+ * ignored, at one agency; null when a name or the agency is unknown. The folding is SQLite's
+ * trim() and lower() (spaces only, A–Z only), which computed these keys before they were
+ * stored: the same members still match.
+ */
+export function nameKey(first: string | null, last: string | null, agencyId: number | null): string | null {
+  if (first === null || last === null || agencyId === null) return null;
+  const f = sqlTrimLower(first);
+  const l = sqlTrimLower(last);
+  if (f === '' || l === '') return null;
+  return `${f}\u001f${l}\u001f${agencyId}`;
+}
+
+function sqlTrimLower(s: string): string {
+  return s.replace(/^ +| +$/g, '').replace(/[A-Z]+/g, (c) => c.toLowerCase());
+}
+
 export interface Interval<T> {
   readonly start: string;
   /** null: still open. */
