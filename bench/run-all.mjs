@@ -30,6 +30,7 @@ async function step(name, fn) {
 await step('startup', async () => (await import('./startup.mjs')).run({ runs: Math.max(15, opts.runs) }));
 await step('import', async () => (await import('./import.mjs')).run({ members: opts.members, runs: opts.runs }));
 await step('attendance', async () => (await import('./attendance.mjs')).run({ attendance: opts.members, members: Math.min(200_000, opts.members), events: 200, runs: opts.runs }));
+await step('incremental', async () => (await import('./incremental.mjs')).run({ members: opts.members, rows: Math.min(10_000, Math.max(1, Math.floor(opts.members / 100))), runs: opts.runs }));
 await step('domains', async () => (await import('./domains.mjs')).run({ addresses: opts.members, runs: opts.runs }));
 
 const report = path.join(ROOT, 'bench', 'report.mjs');
