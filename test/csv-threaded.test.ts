@@ -7,11 +7,14 @@ import { packRecords, unpackRecords } from '../src/csv/threaded.js';
 import { ROOT, tempDir, BIN } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 
-// Files from 1 MB are parsed on a worker thread, which exists only in the compiled build (the
-// sources run in-thread): the build's reader is compared with the sources' on the same files.
+// With AICOP_PARSE_THREAD=1, files from 1 MB are parsed on a worker thread, which exists only in
+// the compiled build (the sources run in-thread): the build's reader is compared with the
+// sources' on the same files.
+process.env['AICOP_PARSE_THREAD'] = '1';
 type OpenCsv = typeof openCsvInThread;
 const built = (await import(pathToFileURL(path.join(ROOT, 'dist', 'csv', 'read.js')).href)) as { openCsv: OpenCsv };
 const threadedScript = path.join(ROOT, 'dist', 'csv', 'parse-worker.js');
+const { parseThreads } = (await import(pathToFileURL(path.join(ROOT, 'dist', 'csv', 'threaded.js')).href)) as { parseThreads: { started: number } };
 
 async function all(csv: CsvFile): Promise<CsvRecord[]> {
   const out: CsvRecord[] = [];
@@ -57,7 +60,9 @@ describe('CSV parse on a worker thread', () => {
     fs.writeFileSync(file, trickyCsv(20_000, eol));
     expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024);
     const a = await all(await openCsvInThread({ file, cwd: dir }));
+    const started = parseThreads.started;
     const b = await all(await built.openCsv({ file, cwd: dir }));
+    expect(parseThreads.started).toBe(started + 1);
     expect(a.length).toBe(20_000);
     expect(b).toEqual(a);
     expect(b.filter((r) => r.badQuoting !== undefined).length).toBe(Math.ceil((20_000 - 2) / 7));

@@ -4,10 +4,10 @@ import { Worker } from 'node:worker_threads';
 import { CsvSyntaxError, type CsvRecord } from './records.js';
 
 /**
- * csv-parse on a second thread. csv-parse reads a byte at a time in JavaScript: on a roster it
- * takes about as long as all of aicop's validation, and it was 40% of a whole import's time on
- * the main thread. Parsed in a worker thread it runs while the main thread validates and SQLite
- * writes, on the machine's other core.
+ * csv-parse on a second thread (opt-in: AICOP_PARSE_THREAD=1, see read.ts). csv-parse reads a
+ * byte at a time in JavaScript: on a roster it takes about as long as all of aicop's validation.
+ * Parsed in a worker thread it runs while the main thread validates and SQLite writes, on the
+ * machine's other core, at the price of 20–37 MB more peak memory.
  *
  * The records cross threads packed: every field of a chunk concatenated into one string, its
  * end offsets in one Int32Array and [line, end line, field count] per record in another (both
@@ -92,6 +92,9 @@ export function unpackRecords(p: PackedRecords): CsvRecord[] {
   return out;
 }
 
+/** How many parse threads this process started (the tests check the thread really ran). */
+export const parseThreads = { started: 0 };
+
 /** The compiled worker script, when there is one (not when running from TypeScript sources). */
 export function workerScript(): URL | undefined {
   const url = new URL('./parse-worker.js', import.meta.url);
@@ -117,11 +120,12 @@ class ReadFailure extends Error {
  * and read errors with their `code`. Stopping early (return/throw in the consumer) ends the worker.
  */
 export async function* threadedRecords(script: URL, job: ParseJob): AsyncGenerator<CsvRecord[]> {
-  // Small heap limits: the thread keeps little alive (a few chunks), and every MB it holds counts
-  // against the import's 150 MB budget. With Node's defaults it added 25 MB to a roster import's
-  // peak; with these, 12 MB. The old generation still has room for the largest record csv-parse
-  // accepts (16 MB, see records.ts).
-  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64, stackSizeMb: 1 } });
+  parseThreads.started++;
+  // Heap limits: the thread keeps little alive (a few chunks), and every MB it holds counts
+  // against the import's memory. A parse alone of a million rows peaked at 117 MB with these,
+  // 125 MB with a 1 MB young generation, more with Node's defaults (96 MB without the thread).
+  // The old generation still has room for the largest record csv-parse accepts (16 MB).
+  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64, stackSizeMb: 1 } });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   let crashed: Error | undefined;
