@@ -442,11 +442,16 @@ export interface LookAlike {
  * none: members added or changed since the last check (migration 020's trigger dropped theirs),
  * or written by other tools. Two counts say whether any is missing, so a check that finds every
  * key in place costs no scan. Returns how many members got keys.
+ *
  */
-export function ensureMemberKeys(db: Db): number {
+export function ensureMemberKeys(db: Db, newFrom = 0): number {
   const members = db.prepare('SELECT count(*) FROM members').pluck().get() as number;
   const keyed = db.prepare('SELECT count(*) FROM member_keys').pluck().get() as number;
   if (members === keyed) return 0;
+  // `newFrom`: the first id an import added. When the members without keys are exactly those,
+  // the search starts there instead of probing every earlier member.
+  let last = 0;
+  if (newFrom > 0 && members - keyed === (db.prepare('SELECT count(*) FROM members WHERE id >= ?').pluck().get(newFrom) as number)) last = newFrom - 1;
   const missing = db.prepare<[number], [number, string, string, string | null, string | null, number | null]>(
     `SELECT m.id, m.email, m.domain, m.first_name, m.last_name, m.agency_id FROM members m
      WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM member_keys k WHERE k.member_id = m.id) ORDER BY m.id LIMIT 4096`,
@@ -454,11 +459,11 @@ export function ensureMemberKeys(db: Db): number {
   // A large backfill (after the upgrade, or after a first bulk load) inserts without the two
   // indexes and builds them after, sorted: inserting a million random keys into them took about
   // eight times as long (107 s against 13 s of wall time for 960k members on a busy machine).
-  const rebuild = members - keyed >= REBUILD_KEYS_FROM;
+  // Only when the missing outnumber the keys in place: the build sorts them all.
+  const rebuild = members - keyed >= REBUILD_KEYS_FROM && members - keyed >= keyed;
   if (rebuild) db.exec('DROP INDEX member_keys_address; DROP INDEX member_keys_name;');
   const insert = db.prepare<[number, string, string | null]>('INSERT OR REPLACE INTO member_keys (member_id, address_key, name_key) VALUES (?, ?, ?)');
   const regdomains = new Map<string, string>();
-  let last = 0;
   let done = 0;
   for (;;) {
     const rows = missing.raw().all(last);
@@ -492,7 +497,7 @@ export function findLookAlikes(db: Db, firstNew: number, maxNameMatches: number,
   const before = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id < ? LIMIT 1)').pluck().get(firstNew) ?? 0;
   const added = db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM members WHERE id >= ? LIMIT 1)').pluck().get(firstNew) ?? 0;
   if (before === 0 || added === 0) return { rows: 0, examples: [] };
-  ensureMemberKeys(db);
+  ensureMemberKeys(db, firstNew);
   const pairs = db
     .prepare<[{ first: number }], { added: number; existing: number; reason: 'address' | 'name' }>(
       `SELECT n.member_id AS added, e.member_id AS existing, 'address' AS reason FROM member_keys n
