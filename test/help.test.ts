@@ -104,6 +104,9 @@ describe('aicop completion', () => {
     expect(complete(r.stdout, ['aicop', 'members', 'list', '--sea'])).toEqual(['--search']);
     expect(complete(r.stdout, ['aicop', 'export', 'listserv', '--f'])).toEqual([]);
     expect(complete(r.stdout, ['aicop', 'members', 'list', '--form'])).toEqual(['--format']);
+    // --wide only where a list table is printed, as --format.
+    expect(complete(r.stdout, ['aicop', 'events', 'list', '--wi'])).toEqual(['--wide']);
+    expect(complete(r.stdout, ['aicop', 'report', 'annual', '--wi'])).toEqual([]);
   });
 
   it('zsh loads the bash functions through bashcompinit; fish gets complete lines', async () => {

@@ -17,6 +17,7 @@ function optionsOf(cmd: Command): Node['options'] {
     return flags.map((flag) => ({ flag, description: o.description, takesValue: o.required || o.optional }));
   });
   if (offeredFormats(cmd) && !list.some((o) => o.flag === '--format')) list.push({ flag: '--format', description: 'output format', takesValue: true });
+  if (offeredFormats(cmd)?.wide === true) list.push({ flag: '--wide', description: 'every column in full', takesValue: false });
   return list;
 }
 
@@ -31,9 +32,9 @@ function nodes(program: Command): Node[] {
   return out;
 }
 
-/** Global options: the program's own, minus --format, which only some commands take. */
+/** Global options: the program's own, minus --format and --wide, which only some commands take. */
 function globals(program: Command): Node['options'] {
-  return optionsOf(program).filter((o) => o.flag !== '--format');
+  return optionsOf(program).filter((o) => o.flag !== '--format' && o.flag !== '--wide');
 }
 
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
