@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { SHARED_DATA, dumpTables, openDb, tempDb, writeFile } from './helpers.js';
+import { SHARED_DATA, dumpTables, openDb, spansFromMembers, tempDb, writeFile } from './helpers.js';
 import { createAgencyResolver, remapMemberAgencies } from '../src/db/agencies-repo.js';
 import type { Db } from '../src/db/open.js';
 
@@ -123,6 +123,31 @@ describe('agency resolver', () => {
     expect(list.stdout).toBe('id,name,organization,level,source,domains,members\n162,Example Agency,State of Example,state,manual,1,2\n');
     const search = await t.run(['agencies', 'list', '--search', 'NIH.GOV']);
     expect(search.stdout).toBe('id,name,organization,level,source,domains,members\n56,National Institutes of Health,Department of Health and Human Services,federal,builtin,1,1\n');
+  });
+
+  test('agencies add remaps every member of the domain past one slice of 8,192 members, and no one else', async () => {
+    const t = tempDb();
+    await t.run(['init']);
+    const db = openDb(t.dbPath);
+    const emails: string[] = [];
+    for (let i = 0; i < 20_000; i++) emails.push(i % 2 === 0 ? `m${i}@slice.gov` : `m${i}@nih.gov`);
+    addMembers(db, emails);
+    spansFromMembers(db);
+    db.close();
+    const add = await t.run(['agencies', 'add', '--domain', 'slice.gov', '--name', 'Slice Agency', '--level', 'federal']);
+    expect(add.code).toBe(0);
+    expect(add.stderr).toContain('10000 members remapped');
+    const after = openDb(t.dbPath);
+    try {
+      const counts = after.prepare('SELECT a.name, count(*) FROM members m JOIN agencies a ON a.id = m.agency_id GROUP BY 1 ORDER BY 1').raw().all();
+      expect(counts).toEqual([
+        ['National Institutes of Health', 10_000],
+        ['Slice Agency', 10_000],
+      ]);
+      expect(after.prepare("SELECT count(*) FROM member_spans WHERE starts = 'change'").pluck().get()).toBe(10_000);
+    } finally {
+      after.close();
+    }
   });
 
   test('agencies add rejects bad values with exit 2 and changes nothing', async () => {

@@ -122,14 +122,20 @@ export function remapMemberAgencies(db: Db, today: string): number {
   return db.transaction(() => {
     const resolver = createAgencyResolver(db);
     const update: Statement<[number, number]> = db.prepare('UPDATE members SET agency_id = ? WHERE id = ?');
+    // In slices of ids: all members at once held a million rows in memory (about 100 MB), and
+    // an open iterator would forbid the updates on this connection.
+    const slice = db.prepare<[number], [number, string, number | null]>('SELECT id, domain, agency_id FROM members WHERE id > ? ORDER BY id LIMIT 8192').raw();
     let changed = 0;
-    const rows = db.prepare<[], [number, string, number | null]>('SELECT id, domain, agency_id FROM members').raw().all();
-    for (const [id, domain, agencyId] of rows) {
-      const next = resolver.resolve(domain);
-      if (next !== agencyId) {
-        changeFacts(db, id, today, { agencyId: next }, { batchId: null });
-        update.run(next, id);
-        changed++;
+    let last = 0;
+    for (let rows = slice.all(last); rows.length > 0; rows = slice.all(last)) {
+      for (const [id, domain, agencyId] of rows) {
+        const next = resolver.resolve(domain);
+        if (next !== agencyId) {
+          changeFacts(db, id, today, { agencyId: next }, { batchId: null });
+          update.run(next, id);
+          changed++;
+        }
+        last = id;
       }
     }
     dropOrphanUnmappedAgencies(db);
