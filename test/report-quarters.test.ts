@@ -131,6 +131,9 @@ describe('report --quarter', () => {
     expect(md.stdout).toContain('| Q2 | 0 | 1 | 0 | 0 | 0 | n/a | n/a |');
     expect(md.stdout).toContain('| Q4 | 0 | 1 | 1 | 2 | 1 | 0.0% | 0.0 |');
     expect(md.stdout).toContain('| Year | 2 | 3 | 2 | 5 | 4 | 50.0% | 25.0 |');
+    const html = await t.run(['report', 'annual', '--fy', '2023', '--format', 'html']);
+    expect(html.stdout).toContain('>By quarter</h2>');
+    expect(html.stdout).toMatch(/<td[^>]*>Year<\/td>/);
     // FY 2022: m1 joined and m7 left on 30 September (Q4); the workshop that day, score 4, no NPS.
     const cmp = await t.run(['report', 'annual', '--fy', '2023', '--compare', '--format', 'table']);
     // The last Q4 line: the by-quarter table comes after the events by quarter.
