@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly answers?: readonly unknown[];
   readonly cwd?: string;
   readonly signal?: AbortSignal;
+  /** A stdout of the test's own (a slow or stalled reader); RunResult.stdout is then ''. */
+  readonly stdout?: Writable;
 }
 
 export interface RunResult {
@@ -51,11 +53,12 @@ export const DEFAULT_NOW = '2026-11-23T12:00:00Z';
 
 /** Runs main() in-process with captured streams and a reset environment. */
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const stdout = new PassThrough();
+  const captured = new PassThrough();
+  const stdout = opts.stdout ?? captured;
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
+  captured.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdin = opts.stdin === undefined ? Readable.from([]) : Readable.from([typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin]);
   const prompter = scriptedPrompter(opts.answers ?? []);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { CliContext } from './context.js';
 import { AtomicFile, isDatabaseFile } from './atomic.js';
 import { visible } from './visible.js';
@@ -59,6 +60,12 @@ export function checkBinaryTarget(ctx: CliContext, format: Format): void {
 /** A sink for command results: stdout, or the -o file written atomically. */
 export interface ResultSink {
   write(chunk: string | Uint8Array): void;
+  /**
+   * Resolves once the destination can take more: at once for an -o file (written synchronously),
+   * after stdout's 'drain' when a slow reader of a pipe has left output queued in memory. Long
+   * outputs await it between chunks, so what waits for the reader stays one chunk, not the export.
+   */
+  ready(): Promise<void>;
   /** Makes the output visible (renames the -o file into place). */
   commit(): void;
   /** Drops what was written to an -o file; stdout cannot be taken back. */
@@ -67,13 +74,46 @@ export interface ResultSink {
 
 export function openResultSink(ctx: CliContext, target = ctx.globals.output): ResultSink {
   if (target === undefined || target === '-') {
-    return { write: (s) => void ctx.stdout.write(s), commit: () => undefined, abort: () => undefined };
+    return {
+      write: (s) => void ctx.stdout.write(s),
+      ready: () => (ctx.stdout.writableNeedDrain ? drained(ctx.stdout, ctx.signal) : Promise.resolve()),
+      commit: () => undefined,
+      abort: () => undefined,
+    };
   }
   const dest = path.resolve(ctx.cwd, target);
   // Renaming a result over the database would destroy it (db backup refuses the same way).
   if (isDatabaseFile(dest, ctx.dbPath())) throw new UsageError(`-o ${target} is the database or one of its files; writing there would destroy it`, 'choose another file name');
   const file = new AtomicFile(dest);
-  return { write: (s) => file.write(s), commit: () => file.commit(), abort: () => file.abort() };
+  return { write: (s) => file.write(s), ready: () => Promise.resolve(), commit: () => file.commit(), abort: () => file.abort() };
+}
+
+/**
+ * Resolves on the stream's next 'drain', or when Ctrl-C / SIGTERM aborts the command (the caller
+ * then throws InterruptedError); rejects when the stream fails or closes first, since a drain
+ * would then never come. A reader that went away (`| head`) is an EPIPE error: process.ts ends
+ * the process quietly on it.
+ */
+function drained(stream: Writable, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onAbort = () => done();
+    const onError = (err: Error) => done(err);
+    const onClose = () => done(new Error('stdout was closed before the output was written'));
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+    signal.addEventListener('abort', onAbort);
+    if (signal.aborted) done();
+  });
 }
 
 /** What an export may do to the -o file it replaces (SPEC §9 cron safety). */

@@ -76,49 +76,61 @@ function cellText(v: CsvValue, numeric: boolean, raw: boolean): string {
 const BATCH = 1000;
 
 /**
+ * CSV as pieces: `head` (the byte order mark and header row, as asked) and the text of each batch
+ * of rows; their concatenation is the file. What streaming writers (CsvWriter, the exports'
+ * backpressured streams) are built on.
+ */
+export interface CsvEncoder<R> {
+  readonly head: string;
+  rows(batch: readonly R[]): string;
+  tail(): string;
+}
+
+export function csvEncoder<R>(columns: readonly CsvColumn<R>[], opts: CsvWriteOptions = {}): CsvEncoder<R> {
+  const raw = opts.raw ?? false;
+  const stringifyOpts = { record_delimiter: (opts.eol ?? '\n') === '\r\n' ? 'windows' : 'unix', quote_record_delimiter: true } as const;
+  const encode = (records: string[][]) => loadStringify()(records, stringifyOpts);
+  let head = opts.bom ? UTF8_BOM : '';
+  if (opts.header ?? true) head += encode([columns.map((c) => c.header)]);
+  return {
+    head,
+    rows: (batch) => (batch.length === 0 ? '' : encode(batch.map((r) => columns.map((c) => cellText(c.value(r), c.numeric ?? false, raw))))),
+    tail: () => '',
+  };
+}
+
+/**
  * Streams rows as CSV through `write` in batches, so an export of a million rows never holds
  * more than one batch in memory. Call row() per row, then end().
  */
 export class CsvWriter<R> {
-  private readonly columns: readonly CsvColumn<R>[];
-  private readonly raw: boolean;
-  private readonly eol: '\n' | '\r\n';
+  private readonly enc: CsvEncoder<R>;
   private readonly out: (chunk: string) => void;
-  private pending: string[][] = [];
+  private pending: R[] = [];
   private started = false;
   private count = 0;
-  private readonly opts: CsvWriteOptions;
 
   constructor(columns: readonly CsvColumn<R>[], opts: CsvWriteOptions, write: (chunk: string) => void) {
-    this.columns = columns;
-    this.raw = opts.raw ?? false;
-    this.eol = opts.eol ?? '\n';
+    this.enc = csvEncoder(columns, opts);
     this.out = write;
-    this.opts = opts;
   }
 
   private start(): void {
     if (this.started) return;
     this.started = true;
-    let head = this.opts.bom ? UTF8_BOM : '';
-    if (this.opts.header ?? true) head += this.encode([this.columns.map((c) => c.header)]);
-    if (head.length > 0) this.out(head);
-  }
-
-  private encode(records: string[][]): string {
-    return loadStringify()(records, { record_delimiter: this.eol === '\r\n' ? 'windows' : 'unix', quote_record_delimiter: true });
+    if (this.enc.head.length > 0) this.out(this.enc.head);
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    const chunk = this.encode(this.pending);
+    const chunk = this.enc.rows(this.pending);
     this.pending = [];
     this.out(chunk);
   }
 
   row(r: R): void {
     this.start();
-    this.pending.push(this.columns.map((c) => cellText(c.value(r), c.numeric ?? false, this.raw)));
+    this.pending.push(r);
     this.count++;
     if (this.pending.length >= BATCH) this.flush();
   }

@@ -101,16 +101,22 @@ export class XlsxWriter {
     private readonly names: Set<string>,
   ) {}
 
-  static async open(write: (chunk: Uint8Array) => void): Promise<XlsxWriter> {
+  /**
+   * `ready` (the output sink's) resolves when the destination can take more: the zip waits for
+   * it after each chunk, the sheet XML then piles up behind the zip, and drain() pauses the rows,
+   * so a slow reader of stdout holds the export back instead of filling memory.
+   */
+  static async open(write: (chunk: Uint8Array) => void, ready: () => Promise<void> = () => Promise.resolve()): Promise<XlsxWriter> {
     const { default: ExcelJS } = await import('exceljs');
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
         try {
           write(chunk);
-          done();
         } catch (err) {
           done(err as Error);
+          return;
         }
+        ready().then(() => done(), (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
       },
     });
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });

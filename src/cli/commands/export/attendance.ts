@@ -1,7 +1,8 @@
 import type { CliContext } from '../../context.js';
 import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat, yesNo } from '../../output.js';
 import { parseFyFlag } from '../report/flags.js';
-import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
+import { csvEncoder, type CsvColumn } from '../../../csv/write.js';
+import { jsonArrayEncoder, streamRows, YIELD_EVERY } from '../../stream.js';
 import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
 
@@ -101,27 +102,25 @@ export async function runExportAttendance(opts: ExportAttendanceOptions, ctx: Cl
   const format = resolveFormat(ctx, ['csv', 'json', 'xlsx'], 'csv');
   checkBinaryTarget(ctx, format);
   const rows = iterateAttendanceExport(ctx.readDb(), { fiscalYear: opts.fiscalYear });
+  const items = (function* () {
+    for (const r of rows) yield toItem(r);
+  })();
   const sink = openResultSink(ctx);
   let count = 0;
   try {
     if (format === 'xlsx') {
       const { XlsxWriter } = await import('../../../xlsx/write.js');
-      const xlsx = await XlsxWriter.open((b) => sink.write(b));
-      count = await xlsx.sheet('Attendance', ATTENDANCE_XLSX_COLUMNS, (function* () {
-        for (const r of rows) yield toItem(r);
-      })());
+      const xlsx = await XlsxWriter.open((b) => sink.write(b), () => sink.ready());
+      count = await xlsx.sheet('Attendance', ATTENDANCE_XLSX_COLUMNS, items, async (n) => {
+        if (n % YIELD_EVERY === 0) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          ctx.throwIfInterrupted();
+        }
+      });
       await xlsx.end();
-    } else if (format === 'csv') {
-      const w = new CsvWriter(ATTENDANCE_EXPORT_COLUMNS, { raw: opts.raw, bom: opts.bom }, (s) => sink.write(s));
-      for (const r of rows) w.row(toItem(r));
-      count = w.end();
     } else {
-      sink.write('[');
-      for (const r of rows) {
-        sink.write(`${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(toItem(r))}`);
-        count++;
-      }
-      sink.write(count === 0 ? ']\n' : '\n]\n');
+      const enc = format === 'csv' ? csvEncoder(ATTENDANCE_EXPORT_COLUMNS, { raw: opts.raw, bom: opts.bom }) : jsonArrayEncoder((r: AttendanceExportItem) => r);
+      count = await streamRows(ctx, sink, items, enc);
     }
     guardReplacement(ctx, { rows: count, allowEmpty: opts.allowEmpty ?? false });
     sink.commit();

@@ -1,6 +1,7 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { guardReplacement, openResultSink } from '../../output.js';
+import { linesEncoder, streamRows } from '../../stream.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { findGroupByName, groupNames, iterateListservAddresses } from '../../../db/members-read.js';
 
@@ -18,7 +19,6 @@ export interface ExportListservResult {
   readonly file: string | undefined;
 }
 
-const CHUNK = 5000;
 export const DEFAULT_MAX_SHRINK = 20;
 
 /**
@@ -37,17 +37,7 @@ export async function runExportListserv(opts: ExportListservOptions, ctx: CliCon
   const sink = openResultSink(ctx);
   let n = 0;
   try {
-    let buf = '';
-    for (const email of iterateListservAddresses(db, isoDateOf(ctx.now()), groupId)) {
-      buf += `${email}\n`;
-      if (++n % CHUNK === 0) {
-        sink.write(buf);
-        buf = '';
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        ctx.throwIfInterrupted();
-      }
-    }
-    sink.write(buf);
+    n = await streamRows(ctx, sink, iterateListservAddresses(db, isoDateOf(ctx.now()), groupId), linesEncoder((email: string) => email));
     guardReplacement(ctx, { rows: n, allowEmpty: opts.allowEmpty ?? false, maxShrinkPct: opts.maxShrink ?? DEFAULT_MAX_SHRINK });
     sink.commit();
   } catch (err) {

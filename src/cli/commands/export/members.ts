@@ -3,7 +3,8 @@ import { UsageError } from '../../../errors.js';
 import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat } from '../../output.js';
 import { iterateMembers, type MemberRecord } from '../../../db/members-read.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
-import { MEMBER_CSV_COLUMNS, resolveMemberQuery, streamMembers, YIELD_EVERY } from '../members/list.js';
+import { MEMBER_CSV_COLUMNS, resolveMemberQuery, streamMembers } from '../members/list.js';
+import { YIELD_EVERY } from '../../stream.js';
 import type { MemberFilterFlags } from '../members/flags.js';
 
 export interface ExportMembersOptions extends MemberFilterFlags {
@@ -37,7 +38,7 @@ export async function runExportMembers(opts: ExportMembersOptions, ctx: CliConte
   try {
     if (format === 'xlsx') {
       const { XlsxWriter } = await import('../../../xlsx/write.js');
-      const xlsx = await XlsxWriter.open((b) => sink.write(b));
+      const xlsx = await XlsxWriter.open((b) => sink.write(b), () => sink.ready());
       rows = await xlsx.sheet('Members', MEMBER_XLSX_COLUMNS, iterateMembers(db, q), async (n) => {
         if (n % YIELD_EVERY === 0) {
           await new Promise<void>((resolve) => setImmediate(resolve));

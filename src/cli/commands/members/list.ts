@@ -1,7 +1,8 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { emit, openResultSink, renderTable, resolveFormat, shownColumns, tableColumns, tableOnTerminal, tsvLine, type ResultSink } from '../../output.js';
-import { CsvWriter, type CsvColumn } from '../../../csv/write.js';
+import { csvEncoder, type CsvColumn } from '../../../csv/write.js';
+import { jsonArrayEncoder, linesEncoder, streamRows } from '../../stream.js';
 import { isoDateOf } from '../../../core/dates.js';
 import type { Db } from '../../../db/open.js';
 import type { MemberFilterFlags } from './flags.js';
@@ -98,38 +99,14 @@ export interface StreamOptions {
   readonly bom: boolean;
 }
 
-/** Rows between two yields to the event loop, so Ctrl-C / SIGTERM can stop a long export. */
-export const YIELD_EVERY = 5000;
-
 /**
- * Writes members to a sink as CSV or a JSON array, streaming; checks for Ctrl-C between chunks
- * (the caller aborts the sink, so an -o file is never left half-written). Returns the count.
+ * Writes members to a sink as CSV or a JSON array, with backpressure (a slow reader of a pipe
+ * holds aicop to one batch) and Ctrl-C checks between batches (the caller aborts the sink, so an
+ * -o file is never left half-written). Returns the count.
  */
 export async function streamMembers(ctx: CliContext, sink: ResultSink, rows: Iterable<MemberRecord>, format: 'csv' | 'json', opts: StreamOptions): Promise<number> {
-  let n = 0;
-  const pause = async () => {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    ctx.throwIfInterrupted();
-  };
-  if (format === 'csv') {
-    const w = new CsvWriter(MEMBER_CSV_COLUMNS, { raw: opts.raw, bom: opts.bom }, (s) => sink.write(s));
-    for (const m of rows) {
-      w.row(m);
-      if (++n % YIELD_EVERY === 0) await pause();
-    }
-    return w.end();
-  }
-  let buf = opts.bom ? '\uFEFF[' : '[';
-  for (const m of rows) {
-    buf += `${n === 0 ? '\n' : ',\n'}  ${JSON.stringify(memberJson(m))}`;
-    if (++n % 1000 === 0) {
-      sink.write(buf);
-      buf = '';
-      if (n % YIELD_EVERY === 0) await pause();
-    }
-  }
-  sink.write(`${buf}${n === 0 ? ']' : '\n]'}\n`);
-  return n;
+  const enc = format === 'csv' ? csvEncoder(MEMBER_CSV_COLUMNS, { raw: opts.raw, bom: opts.bom }) : jsonArrayEncoder(memberJson, { bom: opts.bom });
+  return streamRows(ctx, sink, rows, enc);
 }
 
 export interface MembersListOptions extends MemberFilterFlags {
@@ -203,22 +180,9 @@ export async function runMembersList(opts: MembersListOptions, ctx: CliContext):
   }
 }
 
-/** The table piped or written with -o: tab-separated, never cut, streamed row by row. */
+/** The table piped or written with -o: tab-separated, never cut, streamed with backpressure. */
 async function streamTable(ctx: CliContext, sink: ResultSink, rows: Iterable<MemberRecord>): Promise<number> {
   const columns = shownColumns(ctx, MEMBER_TABLE_COLUMNS);
-  let buf = `${columns.map((c) => c.header).join('\t')}\n`;
-  let n = 0;
-  for (const m of rows) {
-    buf += `${tsvLine(columns, m)}\n`;
-    if (++n % 1000 === 0) {
-      sink.write(buf);
-      buf = '';
-      if (n % YIELD_EVERY === 0) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        ctx.throwIfInterrupted();
-      }
-    }
-  }
-  sink.write(buf);
-  return n;
+  const lines = linesEncoder((m: MemberRecord) => tsvLine(columns, m));
+  return streamRows(ctx, sink, rows, { ...lines, head: `${columns.map((c) => c.header).join('\t')}\n` });
 }
