@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 const FY = 2023;
 const TARGET = 0.5;
 
-function build(dbPath, members, attendance) {
+export function build(dbPath, members, attendance) {
   const tmp = `${dbPath}.building`;
   fs.rmSync(tmp, { force: true });
   const init = spawnSync(process.execPath, [BIN, '--db', tmp, '-q', 'init'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -97,7 +97,7 @@ FROM x ORDER BY event_id, k;`);
 }
 
 /** A short hash of every migration of this build (version, name, SQL and seeding code). */
-async function schemaFingerprint() {
+export async function schemaFingerprint() {
   const { MIGRATIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'db', 'migrations', 'index.js')).href);
   const text = JSON.stringify(MIGRATIONS.map((m) => [m.version, m.name, m.sql ?? '', m.up ? String(m.up) : '']));
   return `v${MIGRATIONS[MIGRATIONS.length - 1].version}-${createHash('sha256').update(text).digest('hex').slice(0, 10)}`;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --members 1000000 --runs 3] — every benchmark in one go (start-up, roster
-// import, domain check, and bench/report.mjs when present), each beside its baseline, then one
+// import, domain check, bench/report.mjs when present, outputs through a slow reader), each beside its baseline, then one
 // summary table and the machine the figures come from. A benchmark whose command is not in this
 // build is listed as skipped rather than failing the others.
 import { spawnSync } from 'node:child_process';
@@ -50,6 +50,8 @@ if (fs.existsSync(report)) {
 } else {
   summaries.push({ name: 'report', skipped: true });
 }
+
+await step('stream', async () => (await import('./stream.mjs')).run({ members: opts.members, attendance: opts.members, runs: opts.runs }));
 
 const ratioText = (s) => (s.baseline ? `${(s.aicop / s.baseline).toFixed(2)}×` : '');
 console.log('### Summary\n');
