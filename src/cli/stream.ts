@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import type { CliContext } from './context.js';
 import type { ResultSink } from './output.js';
 
@@ -84,4 +85,16 @@ export function linesEncoder<R>(line: (row: R) => string): RowEncoder<R> {
     },
     tail: () => '',
   };
+}
+
+/**
+ * Keeps V8's young generation at its starting size for the rest of the process. A workbook export
+ * makes several short-lived objects per cell (exceljs's rows, cells and XML strings), and V8
+ * answers that rate by doubling the young generation up to its 3 × 16 MB ceiling: 30 MB of a
+ * 1M-member xlsx export's peak, for garbage that dies young anyway. With no growth the scavenges
+ * are more frequent and as cheap (same CPU time measured on 50,000 members). A one-command
+ * process is about to end when this matters, so the setting is not undone.
+ */
+export function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }

@@ -2,7 +2,7 @@ import type { CliContext } from '../../context.js';
 import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat, yesNo } from '../../output.js';
 import { parseFyFlag } from '../report/flags.js';
 import { csvEncoder, type CsvColumn } from '../../../csv/write.js';
-import { jsonArrayEncoder, streamRows, YIELD_EVERY } from '../../stream.js';
+import { jsonArrayEncoder, keepYoungGenerationSmall, streamRows, YIELD_EVERY } from '../../stream.js';
 import { iterateAttendanceExport, type AttendanceExportRow } from '../../../db/events-repo.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
 
@@ -110,6 +110,7 @@ export async function runExportAttendance(opts: ExportAttendanceOptions, ctx: Cl
   try {
     if (format === 'xlsx') {
       const { XlsxWriter } = await import('../../../xlsx/write.js');
+      keepYoungGenerationSmall();
       const xlsx = await XlsxWriter.open((b) => sink.write(b), () => sink.ready());
       count = await xlsx.sheet('Attendance', ATTENDANCE_XLSX_COLUMNS, items, async (n) => {
         if (n % YIELD_EVERY === 0) {

@@ -4,7 +4,7 @@ import { checkBinaryTarget, guardReplacement, openResultSink, resolveFormat } fr
 import { iterateMembers, type MemberRecord } from '../../../db/members-read.js';
 import type { XlsxColumn, XlsxType } from '../../../xlsx/write.js';
 import { MEMBER_CSV_COLUMNS, resolveMemberQuery, streamMembers } from '../members/list.js';
-import { YIELD_EVERY } from '../../stream.js';
+import { keepYoungGenerationSmall, YIELD_EVERY } from '../../stream.js';
 import type { MemberFilterFlags } from '../members/flags.js';
 
 export interface ExportMembersOptions extends MemberFilterFlags {
@@ -38,6 +38,7 @@ export async function runExportMembers(opts: ExportMembersOptions, ctx: CliConte
   try {
     if (format === 'xlsx') {
       const { XlsxWriter } = await import('../../../xlsx/write.js');
+      keepYoungGenerationSmall();
       const xlsx = await XlsxWriter.open((b) => sink.write(b), () => sink.ready());
       rows = await xlsx.sheet('Members', MEMBER_XLSX_COLUMNS, iterateMembers(db, q), async (n) => {
         if (n % YIELD_EVERY === 0) {
