@@ -10,7 +10,7 @@
 // The database is bench/report.mjs's (1M members, SQL-built, cached under the OS temp dir by
 // size and a fingerprint of the migrations), with 1M attendance rows unless --attendance says
 // otherwise. AICOP_BENCH_BIN=/path/to/bin/aicop.js measures another build (a before/after run)
-// against the same database.
+// against the same database; AICOP_BENCH_CASES=xlsx runs only the commands whose label holds it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,7 +94,8 @@ export async function run({ members = 1_000_000, attendance = 1_000_000, runs = 
   let worst = 0;
   let same = true;
   let headline = null;
-  for (const [label, args, deterministic] of CASES) {
+  const only = process.env.AICOP_BENCH_CASES;
+  for (const [label, args, deterministic] of CASES.filter(([label]) => only === undefined || label.includes(only))) {
     const argv = ['--db', dbPath, '-q', ...args];
     const fast = await series(bin, argv, runs, chunk, 0);
     const slow = await series(bin, argv, slowRuns, chunk, intervalMs);
