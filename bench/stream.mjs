@@ -10,7 +10,8 @@
 // The database is bench/report.mjs's (1M members, SQL-built, cached under the OS temp dir by
 // size and a fingerprint of the migrations), with 1M attendance rows unless --attendance says
 // otherwise. AICOP_BENCH_BIN=/path/to/bin/aicop.js measures another build (a before/after run)
-// against the same database; AICOP_BENCH_CASES=xlsx runs only the commands whose label holds it.
+// against the same database; AICOP_BENCH_CASES=xlsx runs only the commands whose label holds it;
+// AICOP_BENCH_DB=file.db measures on that database instead of the cached one.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,7 +88,7 @@ export async function run({ members = 1_000_000, attendance = 1_000_000, runs = 
   const bin = process.env.AICOP_BENCH_BIN ? path.resolve(process.env.AICOP_BENCH_BIN) : BIN;
   const dir = path.join(os.tmpdir(), 'aicop-bench-data');
   fs.mkdirSync(dir, { recursive: true });
-  const dbPath = path.join(dir, `report-m${members}-a${attendance}-${await schemaFingerprint()}.db`);
+  const dbPath = process.env.AICOP_BENCH_DB ? path.resolve(process.env.AICOP_BENCH_DB) : path.join(dir, `report-m${members}-a${attendance}-${await schemaFingerprint()}.db`);
   if (!fs.existsSync(dbPath)) build(dbPath, members, attendance);
   const chunk = chunkKib * 1024;
   const rows = [];
