@@ -11,19 +11,13 @@
 // Baselines in the same run, on copies of one database holding the same roster loaded by
 // sqlite-utils (`insert --csv --pk email`): `sqlite-utils upsert --csv --pk email` of the same
 // 10k-row file, and the sqlite3 shell's `.import` of it.
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, benchData, ensureGnuTime, ensureTool, fmtMb, fmtSeconds, machine, measure, numberFlags, printResult, requireBuild, scratch } from './lib.mjs';
-
-async function schemaFingerprint() {
-  const { MIGRATIONS } = await import(pathToFileURL(path.join(ROOT, 'dist', 'db', 'migrations', 'index.js')).href);
-  const text = JSON.stringify(MIGRATIONS.map((m) => [m.version, m.name, m.sql ?? '', m.up ? String(m.up) : '']));
-  return `v${MIGRATIONS[MIGRATIONS.length - 1].version}-${createHash('sha256').update(text).digest('hex').slice(0, 10)}`;
-}
+import { schemaFingerprint } from './report.mjs';
+import { BIN, benchData, ensureGnuTime, ensureTool, fmtMb, fmtSeconds, machine, measure, numberFlags, printResult, requireBuild, scratch } from './lib.mjs';
 
 function run1(args, env = process.env) {
   const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env, encoding: 'utf8' });

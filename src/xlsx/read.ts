@@ -113,23 +113,35 @@ export async function openXlsx(file: string, cwd: string, opts: OpenXlsxOptions 
   const { default: ExcelJS } = await import('exceljs');
   const bad = (err: unknown) =>
     new InputError(`${file}: not a readable Excel workbook (${err instanceof Error ? err.message : String(err)})`, 'open it in Excel and save it again as .xlsx, or save it as CSV UTF-8');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(abs, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
-  const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<SheetReader>;
-  const names: string[] = [];
+  let sheets: AsyncIterator<SheetReader>;
+  let names: string[];
   let sheet: SheetReader | undefined;
-  try {
-    for (;;) {
-      const next = await sheets.next();
-      if (next.done) break;
-      const name = next.value.name ?? `Sheet${names.length + 1}`;
-      names.push(name);
-      if (opts.sheet === undefined || name.toLowerCase() === opts.sheet.trim().toLowerCase()) {
-        sheet = next.value;
-        break;
+  // exceljs's streaming reader sometimes meets a worksheet before it has stored the workbook
+  // part it just parsed, and fails with "Cannot read properties of undefined (reading 'sheets')"
+  // on a sound workbook (a race inside exceljs, seen in about one run in three on a busy
+  // machine): that failure, and only it, reads the file again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(abs, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+    sheets = reader[Symbol.asyncIterator]() as AsyncIterator<SheetReader>;
+    names = [];
+    sheet = undefined;
+    try {
+      for (;;) {
+        const next = await sheets.next();
+        if (next.done) break;
+        const name = next.value.name ?? `Sheet${names.length + 1}`;
+        names.push(name);
+        if (opts.sheet === undefined || name.toLowerCase() === opts.sheet.trim().toLowerCase()) {
+          sheet = next.value;
+          break;
+        }
       }
+      break;
+    } catch (err) {
+      const race = err instanceof TypeError && err.message.includes("reading 'sheets'");
+      if (!race || attempt >= 3) throw bad(err);
+      void sheets.return?.();
     }
-  } catch (err) {
-    throw bad(err);
   }
   if (!sheet) {
     if (opts.sheet === undefined) throw new InputError(`${file}: the workbook has no worksheet`, 'add the rows to a sheet, or import a CSV file');
@@ -153,9 +165,22 @@ export async function openXlsx(file: string, cwd: string, opts: OpenXlsxOptions 
   } catch (err) {
     throw bad(err);
   }
-  const close = () => {
-    void rows.return?.();
-    void sheets.return?.();
+  // Closing must not leave exceljs half way: returning its generators early abandons the
+  // temporary files it keeps for later worksheets, and their reads then fail as uncaught ENOENT
+  // errors after the import has ended. The rest of the workbook is read through instead, quietly.
+  const drain = async (): Promise<void> => {
+    try {
+      for (let r = await rows.next(); !r.done; r = await rows.next());
+      for (let s = await sheets.next(); !s.done; s = await sheets.next()) {
+        const it = (s.value as unknown as AsyncIterable<Row>)[Symbol.asyncIterator]();
+        for (let r = await it.next(); !r.done; r = await it.next());
+      }
+    } catch {
+      // The rest of the file is not needed.
+    }
+  };
+  const close = (): void => {
+    void drain();
   };
   if (!header) {
     close();
