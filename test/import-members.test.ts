@@ -618,6 +618,28 @@ describe('import members: a large roster', () => {
     }
   }, 60_000);
 
+  it('--sync deactivates absent members past one slice of 4,096 (5,000 of 6,000), the last one included', async () => {
+    const t = tempDb();
+    const all = ['email,first name'];
+    for (let j = 0; j < 6000; j++) all.push(`m${j}@nasa.gov,M`);
+    writeFile(t.dir, 'all.csv', `${all.join('\n')}\n`);
+    expect((await t.run(['import', 'members', 'all.csv'])).code).toBe(0);
+    writeFile(t.dir, 'few.csv', `${all.slice(0, 1001).join('\n')}\n`);
+    const r = await t.run(['--yes', 'import', 'members', 'few.csv', '--sync', '--max-deactivate', '100']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('few.csv: 1000 rows read: 0 added, 0 updated, 1000 unchanged, 0 reactivated, 5000 deactivated, 0 rejected');
+    const db = openDb(t.dbPath);
+    try {
+      expect(db.prepare('SELECT left_on IS NULL, count(*), min(id), max(id) FROM members GROUP BY 1 ORDER BY 1').raw().all()).toEqual([
+        [0, 5000, 1001, 6000],
+        [1, 1000, 1, 1000],
+      ]);
+      expect(db.prepare("SELECT count(*) FROM member_spans WHERE ends = 'left'").pluck().get()).toBe(5000);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
   it('writes every added member’s assignments, across the batched writes (40,000 rows, 70,000 assignments)', async () => {
     const t = tempDb();
     const lines = ['email,working groups,practice areas,joined'];

@@ -481,17 +481,24 @@ export function createRosterApplier(
     },
     deactivateAbsent() {
       prepareSync();
-      const rows = db
-        .prepare<[], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE left_on IS NULL AND id NOT IN (SELECT id FROM temp.aicop_seen) ORDER BY id`)
-        .all();
-      for (const m of rows) {
-        o.recorder.record('member', [m.id], 'update', beforeImage(m));
-        // A member whose period has not begun yet (a future join date) ends it on its first
-        // day: no join and no departure is counted for a period that counted no day.
-        const leftOn = leave(db, m.id, o.today, { batchId: o.batchId, recorder: o.recorder }) ?? o.today;
-        writeMember(db, { ...m, left_on: leftOn }, o.nowIso, o.batchId);
+      // In slices of ids, not all at once: --max-deactivate allows a fifth of a million members.
+      const slice = db.prepare<[number], MemberRow>(
+        `SELECT ${MEMBER_COLUMNS} FROM members WHERE id > ? AND left_on IS NULL AND id NOT IN (SELECT id FROM temp.aicop_seen) ORDER BY id LIMIT 4096`,
+      );
+      let done = 0;
+      let last = 0;
+      for (let rows = slice.all(last); rows.length > 0; rows = slice.all(last)) {
+        for (const m of rows) {
+          o.recorder.record('member', [m.id], 'update', beforeImage(m));
+          // A member whose period has not begun yet (a future join date) ends it on its first
+          // day: no join and no departure is counted for a period that counted no day.
+          const leftOn = leave(db, m.id, o.today, { batchId: o.batchId, recorder: o.recorder }) ?? o.today;
+          writeMember(db, { ...m, left_on: leftOn }, o.nowIso, o.batchId);
+          last = m.id;
+        }
+        done += rows.length;
       }
-      return rows.length;
+      return done;
     },
   };
 }
