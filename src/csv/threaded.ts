@@ -162,7 +162,7 @@ export async function* threadedRecords(script: URL, job: ParseJob): AsyncGenerat
       } else if (m.type === 'syntax') {
         throw new CsvSyntaxError(m.message, m.line);
       } else {
-        throw Object.assign(new ReadFailure(m.message, m.code), m.code === undefined ? {} : { code: m.code });
+        throw new ReadFailure(m.message, m.code);
       }
     }
   } finally {

@@ -455,7 +455,7 @@ export function ensureMemberKeys(db: Db, newFrom = 0): number {
   const missing = db.prepare<[number], [number, string, string, string | null, string | null, number | null]>(
     `SELECT m.id, m.email, m.domain, m.first_name, m.last_name, m.agency_id FROM members m
      WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM member_keys k WHERE k.member_id = m.id) ORDER BY m.id LIMIT 4096`,
-  );
+  ).raw();
   // A large backfill (after the upgrade, or after a first bulk load) inserts without the two
   // indexes and builds them after, sorted: inserting a million random keys into them took about
   // eight times as long (107 s against 13 s of wall time for 960k members on a busy machine).
@@ -466,7 +466,7 @@ export function ensureMemberKeys(db: Db, newFrom = 0): number {
   const regdomains = new Map<string, string>();
   let done = 0;
   for (;;) {
-    const rows = missing.raw().all(last);
+    const rows = missing.all(last);
     if (rows.length === 0) break;
     for (const [id, email, domain, first, lastName, agencyId] of rows) {
       let reg = regdomains.get(domain);
