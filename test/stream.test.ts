@@ -182,6 +182,83 @@ describe('outputs wait for a slow reader (backpressure)', () => {
   }, 60_000);
 });
 
+describe('the shorter lists wait for a slow reader too (groups members, members duplicates, db purge)', () => {
+  const GROUP = GROUPS[1] as string;
+  /**
+   * `m<i>@sub.big.gov` beside `m<i>@big.gov` (one same-local-part pair each), left in 2024 (so
+   * purge has several batches to list), and every active member in GROUP (a group of thousands).
+   */
+  const TWINS = 5000;
+
+  function seedTwins(dbPath: string): void {
+    const db = openDb(dbPath);
+    try {
+      db.exec(`INSERT INTO members (email, domain, first_name, last_name, member_type, joined_on, left_on, created_at, updated_at)
+        SELECT replace(email, '@big.gov', '@sub.big.gov'), 'sub.big.gov', first_name, last_name, member_type, '2024-01-15', '2024-03-01', created_at, updated_at
+        FROM members WHERE id <= ${TWINS} ORDER BY id`);
+      spansFromMembers(db);
+      db.prepare(`INSERT INTO assignments (member_id, group_id, assigned_on, source)
+        SELECT id, (SELECT id FROM groups WHERE name = ?), '2023-02-01', 'manual' FROM members
+        WHERE left_on IS NULL AND id NOT IN (SELECT member_id FROM assignments WHERE group_id = (SELECT id FROM groups WHERE name = ?))`).run(GROUP, GROUP);
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Output to a slow reader: the bytes, checked to have queued one write at most, and equal to -o's. */
+  async function slowly(t: ReturnType<typeof tempDb>, argv: readonly string[], viaFile = true): Promise<string> {
+    const reader = new SlowReader();
+    const r = await t.run(argv, { stdout: reader });
+    expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
+    const out = reader.bytes();
+    expect(reader.maxQueued, argv.join(' ')).toBeLessThanOrEqual(reader.maxChunk + 1024);
+    expect(out.length, argv.join(' ')).toBeGreaterThan(3 * reader.maxQueued);
+    if (viaFile) {
+      const file = `out-${argv.join('-').replace(/[^a-z-]/gi, '')}.txt`;
+      expect((await t.run([...argv, '-o', file])).code).toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, file), 'utf8'), argv.join(' ')).toBe(out.toString('utf8'));
+    }
+    return out.toString('utf8');
+  }
+
+  it('give the bytes they gave in one piece (csv, pretty-printed json, the piped table), one batch queued at most', async () => {
+    const t = tempDb();
+    seed(t.dbPath);
+    seedTwins(t.dbPath);
+    const db = openDb(t.dbPath);
+    const members = db
+      .prepare<[string], { email: string; first_name: string | null; last_name: string | null; assigned_on: string; source: string }>(
+        `SELECT m.email, m.first_name, m.last_name, a.assigned_on, a.source FROM assignments a JOIN members m ON m.id = a.member_id
+         WHERE a.group_id = (SELECT id FROM groups WHERE name = ?) AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > '2026-11-23')
+         ORDER BY m.email, a.assigned_on, a.id`,
+      )
+      .all(GROUP);
+    const leavers = db.prepare<[], { email: string; left_on: string }>("SELECT email, left_on FROM members WHERE left_on < '2025-01-01' ORDER BY left_on, email").all();
+    db.close();
+    expect(members.length).toBeGreaterThan(10_000);
+    expect(leavers.length).toBeGreaterThan(6000);
+
+    const cell = (v: string | null) => (v === null ? '' : neutraliseFormula(v));
+    const header = ['email', 'first_name', 'last_name', 'assigned_on', 'source'];
+    const rows = members.map((m) => [m.email, m.first_name, m.last_name, m.assigned_on, m.source]);
+    expect(await slowly(t, ['--format', 'csv', 'groups', 'members', GROUP])).toBe(stringify([header, ...rows.map((r) => r.map(cell))], { record_delimiter: 'unix', quote_record_delimiter: true }));
+    expect(await slowly(t, ['--format', 'json', 'groups', 'members', GROUP])).toBe(`${JSON.stringify(members, null, 2)}\n`);
+    expect(await slowly(t, ['--format', 'table', 'groups', 'members', GROUP])).toBe(`${[header, ...rows].map((r) => r.map((v) => (v ?? '').replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n')}\n`);
+
+    const csv = await slowly(t, ['--format', 'csv', 'members', 'duplicates']);
+    expect(csv.split('\n')).toHaveLength(TWINS + 2);
+    expect(csv.split('\n')[1]).toBe(`0.9,same_local_part,m00000@big.gov,m00000@sub.big.gov,"O'Neil, ""Jr""","O'Neil, ""Jr""",,,"same local part ""m00000"" under one registered domain",aicop members merge m00000@big.gov m00000@sub.big.gov`);
+    const json = await slowly(t, ['--format', 'json', 'members', 'duplicates']);
+    const pairs = JSON.parse(json) as { keep: string; drop: string }[];
+    expect(pairs).toHaveLength(TWINS);
+    expect(json).toBe(`${JSON.stringify(pairs, null, 2)}\n`);
+    expect(pairs.map((p) => p.keep.replace('@big.gov', '@sub.big.gov') === p.drop).every(Boolean)).toBe(true);
+    expect((await slowly(t, ['--format', 'table', 'members', 'duplicates'])).split('\n')).toHaveLength(TWINS + 2);
+
+    expect(await slowly(t, ['db', 'purge', '--left-before', '2025-01-01', '--dry-run'], false)).toBe(leavers.map((l) => `${l.email}\t${l.left_on}\n`).join(''));
+  }, 120_000);
+});
+
 describe('streamRows', () => {
   /** A sink that records the order of writes and of waits for the reader. */
   function recordingSink(): ResultSink & { readonly log: string[] } {

@@ -74,6 +74,22 @@ export function jsonArrayEncoder<R>(toJson: (row: R) => unknown, opts: { readonl
   };
 }
 
+/**
+ * The JSON `JSON.stringify(rows, null, 2)` gives, followed by a newline, one row at a time: the
+ * pretty-printed arrays of the smaller lists (groups members, members duplicates), byte for byte.
+ */
+export function prettyJsonArrayEncoder<R>(toJson: (row: R) => unknown): RowEncoder<R> {
+  return {
+    head: '[',
+    rows: (batch, index) => {
+      let text = '';
+      for (let i = 0; i < batch.length; i++) text += `${index + i === 0 ? '\n' : ',\n'}  ${JSON.stringify(toJson(batch[i] as R), null, 2).replace(/\n/g, '\n  ')}`;
+      return text;
+    },
+    tail: (count) => (count === 0 ? ']\n' : '\n]\n'),
+  };
+}
+
 /** One text line per row, no header (listserv addresses). */
 export function linesEncoder<R>(line: (row: R) => string): RowEncoder<R> {
   return {

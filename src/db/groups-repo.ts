@@ -186,14 +186,14 @@ export interface GroupMemberRow {
  * Members of a group: by default the active members with an open assignment; with `history`,
  * every assignment row ever made (closed ones and inactive members included), oldest first per member.
  */
-export function groupMembers(db: Db, groupId: number, today: string, history = false): GroupMemberRow[] {
+export function groupMembers(db: Db, groupId: number, today: string, history = false): IterableIterator<GroupMemberRow> {
   const sql = `
 SELECT m.email, m.first_name AS firstName, m.last_name AS lastName, a.assigned_on AS assignedOn,
        a.removed_on AS removedOn, a.source
 FROM assignments a JOIN members m ON m.id = a.member_id
 WHERE a.group_id = @groupId${history ? '' : ' AND a.removed_on IS NULL AND (m.left_on IS NULL OR m.left_on > @today)'}
 ORDER BY m.email, a.assigned_on, a.id`;
-  return db.prepare(sql).all(history ? { groupId } : { groupId, today }) as GroupMemberRow[];
+  return db.prepare(sql).iterate(history ? { groupId } : { groupId, today }) as IterableIterator<GroupMemberRow>;
 }
 
 export interface MemberRef {

@@ -2,7 +2,9 @@ import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { parseDate } from '../../../core/dates.js';
-import { membersLeftBefore, purgeMember, vacuumDatabase } from '../../../db/purge-repo.js';
+import { membersLeftBefore, purgeMember, vacuumDatabase, type RetentionCandidate } from '../../../db/purge-repo.js';
+import { openResultSink } from '../../output.js';
+import { linesEncoder, streamRows } from '../../stream.js';
 
 export interface DbPurgeOptions {
   /** YYYY-MM-DD (or another date form imports accept): members who left before it are erased. */
@@ -27,7 +29,7 @@ export async function runDbPurge(opts: DbPurgeOptions, ctx: CliContext): Promise
   const db = opts.dryRun ? ctx.readDb() : ctx.db();
   const candidates = membersLeftBefore(db, date);
   if (opts.dryRun || candidates.length === 0) {
-    for (const c of candidates) ctx.stdout.write(`${c.email}\t${c.left_on}\n`);
+    await writeListing(ctx, candidates);
     ctx.info(`${candidates.length} former member${candidates.length === 1 ? '' : 's'} left before ${date}${opts.dryRun ? ' (dry run: nothing was changed)' : '; nothing to purge'}`);
     return { leftBefore: date, purged: candidates.map((c) => c.email), dryRun: opts.dryRun };
   }
@@ -43,7 +45,16 @@ export async function runDbPurge(opts: DbPurgeOptions, ctx: CliContext): Promise
     }),
   ).immediate();
   vacuumDatabase(db);
-  for (const c of candidates) ctx.stdout.write(`${c.email}\t${c.left_on}\n`);
+  await writeListing(ctx, candidates);
   ctx.info(`purged ${candidates.length} former member${candidates.length === 1 ? '' : 's'} who left before ${date}; the file was vacuumed`);
   return { leftBefore: date, purged: candidates.map((c) => c.email), dryRun: false };
+}
+
+/**
+ * The listing (`email<TAB>left_on` a line) on stdout, streamed: a slow reader holds aicop to one
+ * batch of lines rather than the whole list. After a purge the database is already committed and
+ * vacuumed, so a reader that goes away loses only the listing.
+ */
+async function writeListing(ctx: CliContext, candidates: readonly RetentionCandidate[]): Promise<void> {
+  await streamRows(ctx, openResultSink(ctx, '-'), candidates, linesEncoder((c: RetentionCandidate) => `${c.email}\t${c.left_on}`));
 }

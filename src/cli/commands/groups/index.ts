@@ -44,7 +44,7 @@ function registerGroupsMembers(noun: Command, ctx: CliContext): Command {
     .option('--history', 'every assignment ever made, ended ones and inactive members included', false)
     .action(async (group: string, o: { history: boolean }) => {
       const { runGroupsMembers } = await import('./members.js');
-      runGroupsMembers({ group, history: o.history }, ctx);
+      await runGroupsMembers({ group, history: o.history }, ctx);
     });
   return withExamples(cmd, 'aicop groups members "Event Planning"', 'aicop groups members "Generative AI" --history --format json');
 }

@@ -1,7 +1,8 @@
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { renderTable } from '../../output.js';
-import { toCsv } from '../../../csv/write.js';
+import { emit, openResultSink, renderTable, shownColumns, tableOnTerminal, tsvLine, type Column } from '../../output.js';
+import { csvEncoder, toCsv } from '../../../csv/write.js';
+import { linesEncoder, prettyJsonArrayEncoder, streamRows, type RowEncoder } from '../../stream.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { normaliseEmail } from '../../../core/email.js';
 import { didYouMean } from '../../../core/suggest.js';
@@ -79,4 +80,36 @@ export function renderList<R>(ctx: CliContext, format: ListFormat, rows: readonl
   }
   if (format === 'csv') return toCsv(rows, columns.map((c) => ({ header: c.header, value: c.value, numeric: c.numeric ?? false })));
   return renderTable(ctx, rows, columns.map((c) => ({ header: c.header, value: c.value, align: c.numeric ? 'right' : 'left' })));
+}
+
+/**
+ * A list that can be long (a group's members, the duplicate pairs), written as renderList writes
+ * it, byte for byte, but with backpressure: CSV, JSON and the piped table go through streamRows,
+ * which waits for a slow reader between batches of rows. Only a table on a terminal, aligned to
+ * its widest cells, is built whole. Returns the row count.
+ */
+export async function streamList<R>(ctx: CliContext, format: ListFormat, rows: Iterable<R>, columns: readonly ListColumn<R>[]): Promise<number> {
+  const table: readonly Column<R>[] = columns.map((c) => ({ header: c.header, value: c.value, align: c.numeric ? 'right' : 'left' }));
+  if (format === 'table' && tableOnTerminal(ctx)) {
+    const all = [...rows];
+    emit(ctx, renderTable(ctx, all, table));
+    return all.length;
+  }
+  let enc: RowEncoder<R>;
+  if (format === 'json') enc = prettyJsonArrayEncoder((r: R) => Object.fromEntries(columns.map((c) => [c.header, c.value(r)])));
+  else if (format === 'csv') {
+    enc = csvEncoder(columns.map((c) => ({ header: c.header, value: c.value, numeric: c.numeric ?? false })));
+  } else {
+    const shown = shownColumns(ctx, table);
+    enc = { ...linesEncoder((r: R) => tsvLine(shown, r)), head: `${shown.map((c) => c.header).join('\t')}\n` };
+  }
+  const sink = openResultSink(ctx);
+  try {
+    const n = await streamRows(ctx, sink, rows, enc);
+    sink.commit();
+    return n;
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
 }

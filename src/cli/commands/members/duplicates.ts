@@ -1,9 +1,9 @@
 import type { CliContext } from '../../context.js';
-import { emit, resolveFormat } from '../../output.js';
+import { resolveFormat } from '../../output.js';
 import { isoDateOf } from '../../../core/dates.js';
 import { duplicatePairs, MAX_NAME_GROUP, type DuplicatePair } from '../../../core/identity.js';
 import { findDuplicateCandidates, type DuplicateMember } from '../../../db/identity-repo.js';
-import { LIST_FORMATS, renderList, type ListColumn } from '../groups/shared.js';
+import { LIST_FORMATS, streamList, type ListColumn } from '../groups/shared.js';
 
 export type DuplicateRow = DuplicatePair<DuplicateMember>;
 
@@ -27,11 +27,11 @@ export const DUPLICATE_COLUMNS: readonly ListColumn<DuplicateRow>[] = [
  * most certain first, and the merge command that would join them (keep: the active record, then
  * the earlier join).
  */
-export function runMembersDuplicates(ctx: CliContext): DuplicateRow[] {
+export async function runMembersDuplicates(ctx: CliContext): Promise<DuplicateRow[]> {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.readDb();
   const { pairs, skippedNameGroups } = duplicatePairs(findDuplicateCandidates(db), isoDateOf(ctx.now()));
-  emit(ctx, renderList(ctx, format, pairs, DUPLICATE_COLUMNS));
+  await streamList(ctx, format, pairs, DUPLICATE_COLUMNS);
   ctx.info(
     pairs.length === 0
       ? 'no likely duplicates'

@@ -120,7 +120,7 @@ function registerMembersDuplicates(noun: Command, ctx: CliContext): Command {
     .description('likely duplicates (same local part under one domain, dots or +tags, same name at one agency), most certain first; csv when piped')
     .action(async () => {
       const { runMembersDuplicates } = await import('./duplicates.js');
-      runMembersDuplicates(ctx);
+      await runMembersDuplicates(ctx);
     });
   return withExamples(cmd, 'aicop members duplicates', 'aicop members duplicates --format json');
 }
