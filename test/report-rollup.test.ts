@@ -204,6 +204,50 @@ describe('report rollups (migration 009)', () => {
     );
   }, 120_000);
 
+  it("an attendance import's bulk upkeep is exact: files across fiscal years and groups, added to, updated and undone", async () => {
+    const t = await initialised();
+    // 30 members joining on staggered dates (some attend before they joined: guests then), one leaving.
+    const people = Array.from({ length: 40 }, (_, i) => `p${i}@${i % 3 === 0 ? 'gsa' : 'nasa'}.gov`);
+    const roster = ['email,joined on,left on', ...people.slice(0, 30).map((e, i) => `${e},${DATES[i % DATES.length]},${i === 7 ? '2023-01-15' : ''}`)];
+    expect((await t.run(['--yes', 'import', 'members', writeFile(t.dir, 'roster.csv', `${roster.join('\n')}\n`)], { now: '2024-10-02T12:00:00Z' })).code).toBe(0);
+    // Eight events over three fiscal years, two types, a series on some, a track on others.
+    const evs = DATES.slice(0, 8).map((d, i) => ({ id: `EV${i}`, d, type: EVENT_TYPES[i % 3] ?? 'training', series: i % 2 ? SERIES[i % 4 >> 1] : '', track: i % 3 ? (TRACKS[i % 2] ?? '') : '' }));
+    const evCsv = ['id,title,type,held_on,series,track', ...evs.map((e) => `${e.id},Event ${e.id},${e.type},${e.d},${e.series ?? ''},${e.track}`)];
+    expect((await t.run(['import', 'events', writeFile(t.dir, 'events.csv', `${evCsv.join('\n')}\n`)])).code).toBe(0);
+    // File A: everyone at every other event, attended two times in three, scores on some;
+    // a repeated pair (rejected) and an unknown event (rejected).
+    const rowsA = evs.flatMap((e, i) => people.filter((_, j) => (i + j) % 2 === 0).map((p, j) => `${e.id},${p},yes,${j % 3 ? 'yes' : 'no'},${j % 3 && j % 4 ? (j % 5) + 1 : ''},${j % 3 && j % 5 ? j % 11 : ''}`));
+    const a = writeFile(t.dir, 'a.csv', ['event_id,email,registered,attended,satisfaction,nps', ...rowsA, rowsA[0], 'NOPE,x@y.gov,yes,yes,,'].join('\n') + '\n');
+    expect((await t.run(['import', 'attendance', a])).code).toBe(3);
+    expect(count(t.dbPath, 'SELECT count(*) FROM attendance')).toBe(rowsA.length);
+    expectRollupsExact(t.dbPath, 'file A');
+    // File B: the other half of the pairs (new rows into groups that already have attendees) and
+    // some of A's rows changed (attended flipped, scores changed): updates go through the triggers.
+    const rowsB = evs.flatMap((e, i) => people.filter((_, j) => (i + j) % 2 === 1 || j % 7 === 0).map((p, j) => `${e.id},${p},yes,${j % 2 ? 'yes' : 'no'},${j % 2 ? 4 : ''},${j % 2 ? 9 : ''}`));
+    const b = writeFile(t.dir, 'b.csv', ['event_id,email,registered,attended,satisfaction,nps', ...rowsB].join('\n') + '\n');
+    expect((await t.run(['import', 'attendance', b])).code).toBe(0);
+    expectRollupsExact(t.dbPath, 'file B');
+    expect(count(t.dbPath, 'SELECT count(*) FROM attendee_group_count WHERE attendees > member_attendees AND member_attendees > 0')).toBeGreaterThan(0);
+    const batches = (): number[] => {
+      const db = openDb(t.dbPath);
+      try {
+        return db.prepare("SELECT id FROM import_batches WHERE kind = 'attendance' AND status = 'applied' ORDER BY id").pluck().all() as number[];
+      } finally {
+        db.close();
+      }
+    };
+    const [batchA, batchB] = batches();
+    expect((await t.run(['--yes', 'imports', 'undo', String(batchB)])).code).toBe(0);
+    expect(count(t.dbPath, 'SELECT count(*) FROM attendance')).toBe(rowsA.length);
+    expectRollupsExact(t.dbPath, 'undo of B');
+    expect((await t.run(['--yes', 'imports', 'undo', String(batchA)])).code).toBe(0);
+    expectRollupsExact(t.dbPath, 'undo of A');
+    expect(count(t.dbPath, 'SELECT (SELECT count(*) FROM attendee_fy) + (SELECT count(*) FROM member_attendee_fy) + (SELECT count(*) FROM attendee_group_fy) + (SELECT count(*) FROM member_attendee_group_fy) + (SELECT count(*) FROM attendee_group_count) + (SELECT sum(registrations) FROM event_stats)')).toBe(0);
+    // The same file again into the emptied events: the rollups come back exactly.
+    expect((await t.run(['import', 'attendance', a, '--force'])).code).toBe(3);
+    expectRollupsExact(t.dbPath, 'file A again');
+  }, 60_000);
+
   it('the migration fills the rollups from rows already in the database', () => {
     const { dir } = tempDb();
     const dbPath = path.join(dir, 'v7.db');

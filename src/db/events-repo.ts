@@ -69,7 +69,7 @@ export interface EventsRepo {
    * Inserts or updates one (event, email) row, linking member_id when the address is a
    * member's. Re-importing the same row updates it, never duplicates it.
    */
-  upsertAttendance(rec: AttendanceRecord, batchId: number | null, keep?: ReadonlySet<AttendanceKeepable>): UpsertResult<AttendanceRow>;
+  upsertAttendance(rec: AttendanceRecord, batchId: number | null, keep?: ReadonlySet<AttendanceKeepable>): UpsertResult<AttendanceRow> & { readonly memberId: number | null };
   /** Links earlier attendance rows whose attendee has become a member since; returns the count. */
   linkNewMembers(): number;
 }
@@ -173,11 +173,11 @@ function createEventsRepo(db: Db): EventsRepo {
       const before = getAttendance.get(rec.eventId, rec.email);
       if (before === undefined) {
         insertAttendance.run(params);
-        return { outcome: 'added', before: null };
+        return { outcome: 'added', before: null, memberId: params.member_id };
       }
-      if (keepAndCompare(params, before, keep, ATTENDANCE_COLUMNS)) return { outcome: 'unchanged', before };
+      if (keepAndCompare(params, before, keep, ATTENDANCE_COLUMNS)) return { outcome: 'unchanged', before, memberId: params.member_id };
       updateAttendance.run(params);
-      return { outcome: 'updated', before };
+      return { outcome: 'updated', before, memberId: params.member_id };
     },
   };
 }

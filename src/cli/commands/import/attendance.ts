@@ -1,4 +1,4 @@
-import { addAttendanceToRollups, resumeRollups, suspendRollups } from '../../../db/rollups.js';
+import { bulkAttendanceRollups, resumeRollups, suspendRollups } from '../../../db/rollups.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import {
@@ -55,8 +55,9 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
           }
           // Attendees who became members since their event was imported get linked now.
           repo.linkNewMembers();
-          // New rows reach the report rollups in three grouped statements at finish(), not one trigger each.
+          // New rows reach the report rollups in grouped statements at finish(), not one trigger each.
           suspendRollups(db, 'attendance');
+          const rollups = bulkAttendanceRollups(db);
           const changes = createChangeRecorder(db, batchId);
           const known = new Map<string, boolean>();
           const eventExists = (id: string): boolean => {
@@ -91,11 +92,12 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
                 }
               }
               const r = repo.upsertAttendance(rec, batchId, chosen);
-              if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
+              if (r.outcome === 'added') rollups.add(rec, r.memberId);
+              else if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
               return r.outcome;
             },
             finish() {
-              addAttendanceToRollups(db, batchId);
+              rollups.finish();
               resumeRollups(db, 'attendance');
               seen.drop();
               return {};
