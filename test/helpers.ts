@@ -133,11 +133,12 @@ export function openDb(dbPath: string): Db {
 
 /**
  * Tables of values derived from others and recomputed on demand, left out of dumps: member_keys
- * (migration 020) holds each member's look-alike keys, dropped by a trigger when what they derive
- * from changes, so an undo leaves some missing (computed again by the next check), never wrong;
- * test/member-keys.test.ts checks exactly that.
+ * (migration 020) holds each member's look-alike keys and member_prints (023) each member's import
+ * print, both dropped by triggers when what they derive from changes, so an undo leaves some
+ * missing (computed again by the next check or import), never wrong; test/member-keys.test.ts
+ * and test/member-prints.test.ts check exactly that.
  */
-export const DERIVED_TABLES: readonly string[] = ['member_keys'];
+export const DERIVED_TABLES: readonly string[] = ['member_keys', 'member_prints'];
 
 /** Every row of every table (but DERIVED_TABLES), as text, to compare database states before and after. */
 export function dumpTables(dbPath: string, tables?: readonly string[]): string {

@@ -7,6 +7,7 @@ import type { Db } from './open.js';
 import { addToRollups, resumeRollups, suspendRollups } from './rollups.js';
 import { hasAliases, renameMember } from './identity-repo.js';
 import { changeFacts, correctPeriodStart, currentPeriod, leave, rejoin, startFirstPeriod } from './periods-repo.js';
+import { memberPrint } from '../core/member-print.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
 export interface MemberRow {
@@ -42,6 +43,9 @@ interface Stmts {
   readonly insert: Statement<[string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string, string, string, number | null, number | null]>;
   readonly update: Statement<[string | null, string | null, string | null, string, string | null, string | null, string, string | null, string, number | null, number]>;
   readonly openGroups: Statement<[number], { group_id: number; kind: 'working_group' | 'practice_area' }>;
+  /** [id, print, print's join date] of the member with this email (migration 023): two narrow lookups. */
+  readonly printByEmail: Statement<[string], [number, number | null, string | null]>;
+  readonly storePrint: Statement<[number, number, string]>;
 }
 
 const cache = new WeakMap<Db, Stmts>();
@@ -61,6 +65,15 @@ function stmts(db: Db): Stmts {
       ),
       openGroups: db.prepare(
         'SELECT a.group_id, g.kind FROM assignments a JOIN groups g ON g.id = a.group_id WHERE a.member_id = ? AND a.removed_on IS NULL',
+      ),
+      printByEmail: db
+        .prepare<[string], [number, number | null, string | null]>('SELECT m.id, p.print, p.joined_on FROM members m LEFT JOIN member_prints p ON p.member_id = m.id WHERE m.email = ?')
+        .raw(true),
+      // Written only when it differs: a re-import that meets a member with a right print writes nothing.
+      storePrint: db.prepare(
+        `INSERT INTO member_prints (member_id, print, joined_on) VALUES (?, ?, ?)
+         ON CONFLICT (member_id) DO UPDATE SET print = excluded.print, joined_on = excluded.joined_on
+         WHERE print IS NOT excluded.print OR joined_on IS NOT excluded.joined_on`,
       ),
     };
     cache.set(db, s);
@@ -179,12 +192,13 @@ class BulkAdds {
   private readonly pairMember = new Int32Array(BULK_MAX);
   private readonly pairGroup = new Int32Array(BULK_MAX);
   private pairs = 0;
-  private readonly stage: Statement<[number, string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string]>;
+  private readonly stage: Statement<[number, string, string, number | null, string | null, string | null, string | null, string, string | null, string | null, string, number]>;
   /** Emails staged and not written yet (at most BULK_MAX: a few MB). */
   private readonly stagedEmails = new Set<string>();
   /** The two bulk writes, prepared once: the staged members, then the staged assignments. */
   private readonly writeMembers: Statement<[{ now: string; batch: number }]>;
   private readonly writeSpans: Statement<[{ batch: number }]>;
+  private readonly writePrints: Statement<[]>;
   private readonly writeAssignments: Statement<[AssignmentSource, number]>;
 
   constructor(
@@ -194,11 +208,11 @@ class BulkAdds {
     this.nextId = o.firstId;
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS aicop_new_members (
       id INTEGER PRIMARY KEY, email TEXT NOT NULL, domain TEXT, agency_id INTEGER, first_name TEXT, last_name TEXT,
-      reported_agency TEXT, member_type TEXT, job_title TEXT, role_track TEXT, joined_on TEXT);
+      reported_agency TEXT, member_type TEXT, job_title TEXT, role_track TEXT, joined_on TEXT, print INTEGER);
     DELETE FROM temp.aicop_new_members;
     CREATE TEMP TABLE IF NOT EXISTS aicop_new_assignments (member_id INTEGER, group_id INTEGER);
     DELETE FROM temp.aicop_new_assignments;`);
-    this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.stage = db.prepare(`INSERT INTO temp.aicop_new_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.writeMembers = db.prepare(
       `INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on,
          created_at, updated_at, created_batch, updated_batch)
@@ -209,6 +223,7 @@ class BulkAdds {
       `INSERT INTO member_spans (member_id, period, start_on, starts, agency_id, member_type, batch_id)
        SELECT id, 1, joined_on, 'join', agency_id, member_type, @batch FROM temp.aicop_new_members ORDER BY id`,
     );
+    this.writePrints = db.prepare('INSERT INTO member_prints (member_id, print, joined_on) SELECT id, print, joined_on FROM temp.aicop_new_members ORDER BY id');
     this.writeAssignments = db.prepare(
       `INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id)
        SELECT p.member_id, p.group_id, m.joined_on, ?, ? FROM temp.aicop_new_assignments p JOIN members m ON m.id = p.member_id
@@ -217,12 +232,12 @@ class BulkAdds {
     );
   }
 
-  /** Stages a new member and returns its id; 0 when an earlier row staged the same email. */
-  addMember(m: NewMember): number {
+  /** Stages a new member (with its print: src/core/member-print.ts) and returns its id; 0 when an earlier row staged the same email. */
+  addMember(m: NewMember, print: number): number {
     if (this.stagedEmails.has(m.email)) return 0;
     this.stagedEmails.add(m.email);
     const id = this.nextId++;
-    this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on);
+    this.stage.run(id, m.email, m.domain, m.agencyId, m.first_name, m.last_name, m.reported_agency, m.member_type, m.job_title, m.role_track, m.joined_on, print);
     if (this.stagedEmails.size === BULK_MAX) this.flush();
     return id;
   }
@@ -249,6 +264,8 @@ class BulkAdds {
       this.writeSpans.run({ batch: this.o.batchId });
       addToRollups(this.db, 'spans', firstSpan);
       resumeRollups(this.db, 'spans');
+      // Their prints, right as written: the assignments below stand their trigger aside (bulk).
+      this.writePrints.run();
       this.db.exec('DELETE FROM temp.aicop_new_members');
       this.stagedEmails.clear();
     }
@@ -286,10 +303,53 @@ class BulkAdds {
 }
 
 /**
+ * The existing members a roster import has met, by id: a bitmap (a million members: 125 KB)
+ * instead of a TEMP table, whose insert cost about 2 µs per row. Ids beyond the bitmap (a
+ * database with very large ids) go to a Set.
+ */
+class SeenIds {
+  private readonly bits: Uint8Array;
+  private readonly more = new Set<number>();
+  constructor(limit: number) {
+    this.bits = new Uint8Array((Math.min(limit, 1 << 28) >> 3) + 1);
+  }
+
+  /** Marks the id; false when it was marked before. */
+  add(id: number): boolean {
+    const byte = id >> 3;
+    if (id >= 0 && byte < this.bits.length) {
+      const bit = 1 << (id & 7);
+      const had = (this.bits[byte] as number) & bit;
+      this.bits[byte] = (this.bits[byte] as number) | bit;
+      return had === 0;
+    }
+    if (this.more.has(id)) return false;
+    this.more.add(id);
+    return true;
+  }
+
+  has(id: number): boolean {
+    const byte = id >> 3;
+    if (id >= 0 && byte < this.bits.length) return ((this.bits[byte] as number) & (1 << (id & 7))) !== 0;
+    return this.more.has(id);
+  }
+}
+
+/** The print a member would have if every value this row names were already its own (src/core/member-print.ts). */
+function rowPrint(r: RosterRecord): number {
+  const groups: number[] = [];
+  if (r.working_groups !== null) for (const g of r.working_groups) groups.push(g.id);
+  if (r.practice_areas !== null) for (const g of r.practice_areas) groups.push(g.id);
+  return memberPrint({ ...r, member_type: r.member_type ?? r.defaultType }, groups);
+}
+
+/**
  * The roster import's writer (inside the import's transaction): inserts new members (assignments
  * opened from their join date), updates existing ones per `mode` recording before-images,
- * reactivates returning members, and remembers every member seen (a TEMP table, so memory stays
- * flat on million-row files) for duplicate detection and --sync.
+ * reactivates returning members, and remembers every member seen (a bitmap of ids) for duplicate
+ * detection and --sync. A row whose print equals its member's stored print (migration 023) is
+ * unchanged without reading the member; every other row is compared in full and leaves the
+ * member's print right.
  */
 export function createRosterApplier(
   db: Db,
@@ -315,9 +375,6 @@ export function createRosterApplier(
     onPreviousIsOther?: (email: string, previous: string, previousMember: string) => void;
   },
 ): RosterApplier {
-  // Ids, not emails: a million-member re-import fills this table, and integer keys keep it small.
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS aicop_seen (id INTEGER PRIMARY KEY); DELETE FROM temp.aicop_seen;');
-  const seen = db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (id) VALUES (?)');
   const s = stmts(db);
   const source = o.source ?? 'import';
 
@@ -346,21 +403,41 @@ export function createRosterApplier(
   // New members (and their first periods) are written in bulk; the first id they get:
   const firstNewMember = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM members').pluck().get() as number;
   const bulk = new BulkAdds(db, { batchId: o.batchId, nowIso: o.nowIso, source, firstId: firstNewMember });
+  // Members this batch added are told apart by their ids (firstNewMember on), not marked here.
+  const seen = new SeenIds(firstNewMember);
+  const isPresent = (id: number): boolean => id >= firstNewMember || seen.has(id);
 
   // Emails of rejected rows that are not members: few, so a Set (a later row with one of them is
   // a duplicate). Accepted rows are told apart through the tables: ids from firstNewMember on for
   // members this batch added, the TEMP table for existing members it met.
   const rejected = new Set<string>();
-  let syncPrepared = false;
-  const prepareSync = (): void => {
-    if (syncPrepared) return;
-    syncPrepared = true;
-    db.prepare<[number]>('INSERT OR IGNORE INTO temp.aicop_seen (id) SELECT id FROM members WHERE id >= ?').run(firstNewMember);
+  /** The ids of the active members no row of this file named, ascending. */
+  const absentIds = (): number[] => {
+    const out: number[] = [];
+    for (const id of db.prepare<[], number>('SELECT id FROM members WHERE left_on IS NULL ORDER BY id').pluck().iterate()) if (!isPresent(id)) out.push(id);
+    return out;
+  };
+  /** Leaves the member's print right after the full comparison: its values and open groups now. */
+  const keepPrint = (m: MemberRow, open: readonly { group_id: number }[] | undefined): void => {
+    if (m.left_on !== null) return;
+    const groups = (open ?? s.openGroups.all(m.id)).map((g) => g.group_id);
+    s.storePrint.run(m.id, memberPrint(m, groups), m.joined_on);
   };
 
   return {
     apply(r) {
       if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
+      // A member under this email whose print is this row's: nothing to change (migration 023).
+      let marked = false;
+      if (r.previous_email === null || r.previous_email === r.email) {
+        const hit = s.printByEmail.get(r.email);
+        if (hit) {
+          const [id, print, joined] = hit;
+          if (id >= firstNewMember || !seen.add(id)) return 'duplicate';
+          marked = true;
+          if (print !== null && (r.joined_on === null || r.joined_on === joined) && print === rowPrint(r)) return 'unchanged';
+        }
+      }
       // A former address (an alias) names its member (SPEC §11).
       let existing = s.byEmail.get(r.email) ?? (aliases ? byAlias.get(r.email) : undefined);
       let renamed = false;
@@ -380,13 +457,13 @@ export function createRosterApplier(
       }
       if (!existing) {
         const joined = r.joined_on ?? o.today;
-        const id = bulk.addMember(newMemberFrom(r, o.resolver.resolve(r.domain), joined));
+        const id = bulk.addMember(newMemberFrom(r, o.resolver.resolve(r.domain), joined), rowPrint(r));
         if (id === 0) return 'duplicate';
         if (r.working_groups !== null) for (const g of r.working_groups) bulk.addAssignment(id, g.id);
         if (r.practice_areas !== null) for (const g of r.practice_areas) bulk.addAssignment(id, g.id);
         return 'added';
       }
-      if (existing.created_batch === o.batchId || seen.run(existing.id).changes === 0) return 'duplicate';
+      if (!marked && (existing.created_batch === o.batchId || !seen.add(existing.id))) return 'duplicate';
       const next: MemberRow = { ...existing };
       const src = { batchId: o.batchId, recorder: o.recorder };
       let fieldsChanged = false;
@@ -435,8 +512,9 @@ export function createRosterApplier(
         fieldsChanged = true;
       }
       let groupsChanged = false;
+      let open: { group_id: number; kind: string }[] | undefined;
       if (o.mode !== 'skip' && (r.working_groups !== null || r.practice_areas !== null)) {
-        const open = s.openGroups.all(existing.id);
+        open = s.openGroups.all(existing.id);
         const replace = o.mode === 'update';
         // By each group's own kind, whichever column named it: a practice area written in the
         // working-groups column joins the practice areas and leaves the working groups alone.
@@ -446,7 +524,10 @@ export function createRosterApplier(
           if (desired.length > 0) groupsChanged = syncGroups(existing.id, kind, desired, open, replace, o.today) || groupsChanged;
         }
       }
-      if (!fieldsChanged && !reactivated && !groupsChanged && !recorded && !renamed) return 'unchanged';
+      if (!fieldsChanged && !reactivated && !groupsChanged && !recorded && !renamed) {
+        keepPrint(existing, open);
+        return 'unchanged';
+      }
       record();
       const period = currentPeriod(db, existing.id);
       if (period) {
@@ -454,6 +535,7 @@ export function createRosterApplier(
         next.left_on = period.left_on;
       }
       writeMember(db, next, o.nowIso, o.batchId);
+      keepPrint(next, groupsChanged ? undefined : open);
       return reactivated ? 'reactivated' : fieldsChanged || groupsChanged || renamed ? 'updated' : 'unchanged';
     },
     flush() {
@@ -464,39 +546,36 @@ export function createRosterApplier(
       if (rejected.has(email)) return false;
       // An earlier accepted row with this email makes this one a duplicate.
       const m = s.byEmail.get(email);
-      if (m && (m.created_batch === o.batchId || seen.run(m.id).changes === 0)) return false;
+      if (m && (m.created_batch === o.batchId || !seen.add(m.id))) return false;
       if (m) return true;
       if (bulk.hasMember(email)) return false;
       rejected.add(email);
       return true;
     },
     countAbsent() {
-      prepareSync();
-      const row = db
-        .prepare<[], { absent: number; active: number }>(
-          `SELECT count(*) FILTER (WHERE id NOT IN (SELECT id FROM temp.aicop_seen)) AS absent, count(*) AS active FROM members WHERE left_on IS NULL`,
-        )
-        .get();
-      return row ?? { absent: 0, active: 0 };
+      let active = 0;
+      let absent = 0;
+      for (const id of db.prepare<[], number>('SELECT id FROM members WHERE left_on IS NULL').pluck().iterate()) {
+        active++;
+        if (!isPresent(id)) absent++;
+      }
+      return { absent, active };
     },
     deactivateAbsent() {
-      prepareSync();
-      // In slices of ids, not all at once: --max-deactivate allows a fifth of a million members.
-      const slice = db.prepare<[number], MemberRow>(
-        `SELECT ${MEMBER_COLUMNS} FROM members WHERE id > ? AND left_on IS NULL AND id NOT IN (SELECT id FROM temp.aicop_seen) ORDER BY id LIMIT 4096`,
-      );
+      // The ids first (the read must finish before the writes), then the rows one at a time:
+      // --max-deactivate allows a fifth of a million members, too many full rows to hold.
+      const ids = absentIds();
+      const row = db.prepare<[number], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM members WHERE id = ?`);
       let done = 0;
-      let last = 0;
-      for (let rows = slice.all(last); rows.length > 0; rows = slice.all(last)) {
-        for (const m of rows) {
-          o.recorder.record('member', [m.id], 'update', beforeImage(m));
-          // A member whose period has not begun yet (a future join date) ends it on its first
-          // day: no join and no departure is counted for a period that counted no day.
-          const leftOn = leave(db, m.id, o.today, { batchId: o.batchId, recorder: o.recorder }) ?? o.today;
-          writeMember(db, { ...m, left_on: leftOn }, o.nowIso, o.batchId);
-          last = m.id;
-        }
-        done += rows.length;
+      for (const id of ids) {
+        const m = row.get(id);
+        if (!m) continue;
+        done++;
+        o.recorder.record('member', [m.id], 'update', beforeImage(m));
+        // A member whose period has not begun yet (a future join date) ends it on its first
+        // day: no join and no departure is counted for a period that counted no day.
+        const leftOn = leave(db, m.id, o.today, { batchId: o.batchId, recorder: o.recorder }) ?? o.today;
+        writeMember(db, { ...m, left_on: leftOn }, o.nowIso, o.batchId);
       }
       return done;
     },
@@ -505,5 +584,5 @@ export function createRosterApplier(
 
 /** Drops the import's TEMP tables (at the end of the import, once nothing reads them). */
 export function dropImportTables(db: Db): void {
-  db.exec('DROP TABLE IF EXISTS temp.aicop_seen; DROP TABLE IF EXISTS temp.aicop_new_members; DROP TABLE IF EXISTS temp.aicop_new_assignments;');
+  db.exec('DROP TABLE IF EXISTS temp.aicop_new_members; DROP TABLE IF EXISTS temp.aicop_new_assignments;');
 }
