@@ -11,6 +11,13 @@
 // Baselines in the same run, on copies of one database holding the same roster loaded by
 // sqlite-utils (`insert --csv --pk email`): `sqlite-utils upsert --csv --pk email` of the same
 // 10k-row file, and the sqlite3 shell's `.import` of it.
+//
+// Second case (issue #20: ≥ 0.35× of `.import`, "nothing to write should cost little more than a
+// parse"): the whole `--members` roster imported again with --force into a copy of the same
+// database, where every row is unchanged or rejected, beside the sqlite3 shell's `.import` of that
+// file into an empty database; again with the parse thread (AICOP_PARSE_THREAD=1); and once on a
+// copy without the stored import prints (migration 023), as the first re-import after the
+// upgrade runs. --reimport 0 leaves the case out.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,7 +55,7 @@ async function newRows(rows, prefix) {
   return out;
 }
 
-export async function run({ members = 1_000_000, rows = 10_000, runs = 3 } = {}) {
+export async function run({ members = 1_000_000, rows = 10_000, runs = 3, reimport = 1 } = {}) {
   ensureGnuTime();
   const roster = path.join(await benchData({ members }), 'members.csv');
   const dir = path.join(os.tmpdir(), 'aicop-bench-data');
@@ -92,17 +99,55 @@ export async function run({ members = 1_000_000, rows = 10_000, runs = 3 } = {})
       utils = measure('sqlite-utils upsert --csv --pk email', 'sqlite-utils', ['upsert', udb, 'members', file, '--csv', '--pk', 'email'], { runs, before: () => copyDb(utilsBase, udb) });
       shell = measure('sqlite3 .import', 'sqlite3', [udb, `.import --csv --skip 1 ${file} members`], { runs, okCodes: [0, 1], before: () => copyDb(utilsBase, udb) });
     }
+    // The unchanged re-import of the whole roster, beside `.import` of the same file.
+    let again = null;
+    let againThread = null;
+    let againFirst = null;
+    let raw = null;
+    if (reimport) {
+      const againArgs = ['--db', db, '-q', 'import', 'members', roster, '--rejects', rejects, '--force'];
+      again = measure('aicop import members --force (unchanged)', process.execPath, [BIN, ...againArgs], { runs, okCodes: [3], env, before: () => copyDb(base, db) });
+      againThread = measure('the same, parse thread', process.execPath, [BIN, ...againArgs], { runs, okCodes: [3], env: { ...env, AICOP_PARSE_THREAD: '1' }, before: () => copyDb(base, db) });
+      againFirst = measure('the same, no stored prints', process.execPath, [BIN, ...againArgs], {
+        runs: 1,
+        okCodes: [3],
+        env,
+        before: () => {
+          copyDb(base, db);
+          const r = spawnSync('sqlite3', [db, 'DELETE FROM member_prints; PRAGMA wal_checkpoint(TRUNCATE);'], { stdio: 'ignore' });
+          if (r.status !== 0) throw new Error('sqlite3 could not empty member_prints');
+        },
+      });
+      if (ensureTool('sqlite3')) {
+        const rawDb = path.join(work, 'raw.db');
+        raw = measure('sqlite3 .import (whole roster)', 'sqlite3', [rawDb, `.import --csv ${roster} members_raw`], {
+          runs,
+          before: () => {
+            for (const f of [rawDb, `${rawDb}-wal`, `${rawDb}-shm`, `${rawDb}-journal`]) fs.rmSync(f, { force: true });
+          },
+        });
+      }
+    }
     const cpu = (m) => (m.cpuMedian === null ? 'n/a' : fmtSeconds(m.cpuMedian));
     const vs = (m) => (utils ? `${(m.median / utils.median).toFixed(2)}×` : 'n/a');
     out.push(['`aicop import members`, keys in place (steady state)', ours.runs, fmtSeconds(ours.median), cpu(ours), fmtMb(ours.peakRssMb), vs(ours), `≤ 0.33× ${utils ? (ours.median / utils.median <= 1 / 3 ? '✓' : '✗') : '?'}`]);
     if (first) out.push(['the same, first import after the bulk load (computes every member\'s look-alike keys once)', first.runs, fmtSeconds(first.median), cpu(first), fmtMb(first.peakRssMb), vs(first), '']);
     if (utils) out.push(['`sqlite-utils upsert --csv --pk email`', utils.runs, fmtSeconds(utils.median), cpu(utils), fmtMb(utils.peakRssMb), '1.00×', '']);
     if (shell) out.push(['`sqlite3 .import --csv`', shell.runs, fmtSeconds(shell.median), cpu(shell), fmtMb(shell.peakRssMb), vs(shell), '']);
+    const speed = (m) => (raw ? `${(raw.median / m.median).toFixed(2)}× of .import's speed (CPU ${m.cpuMedian && raw.cpuMedian ? (raw.cpuMedian / m.cpuMedian).toFixed(2) : '?'}×)` : '');
+    const n = members.toLocaleString('en-US');
+    if (again) out.push([`the whole ${n}-row roster again, \`--force\`, nothing changed`, again.runs, fmtSeconds(again.median), cpu(again), fmtMb(again.peakRssMb), speed(again), `≥ 0.35× ${raw ? (raw.median / again.median >= 0.35 ? '✓' : '✗') : '?'}`]);
+    if (againThread) out.push(['the same, csv-parse on a worker thread (`AICOP_PARSE_THREAD=1`)', againThread.runs, fmtSeconds(againThread.median), cpu(againThread), fmtMb(againThread.peakRssMb), speed(againThread), '']);
+    if (againFirst) out.push(['the same without stored prints (the first re-import after migration 023)', againFirst.runs, fmtSeconds(againFirst.median), cpu(againFirst), fmtMb(againFirst.peakRssMb), speed(againFirst), '']);
+    if (raw) out.push([`\`sqlite3 .import --csv\` of the ${n}-row roster into an empty database`, raw.runs, fmtSeconds(raw.median), cpu(raw), fmtMb(raw.peakRssMb), '1.00×', '']);
     return {
-      title: `${rows.toLocaleString('en-US')} new rows into ${members.toLocaleString('en-US')} members`,
-      header: ['command', 'runs', 'median', 'CPU (median)', 'peak RSS', 'time vs sqlite-utils', 'target'],
+      title: `${rows.toLocaleString('en-US')} new rows into ${members.toLocaleString('en-US')} members${again ? ', and the whole roster again unchanged' : ''}`,
+      header: ['command', 'runs', 'median', 'CPU (median)', 'peak RSS', 'time vs sqlite-utils (new rows); speed vs .import (re-import)', 'target'],
       rows: out,
-      summary: { name: 'incremental', aicop: ours.median, baseline: utils?.median ?? null, rssMb: ours.peakRssMb, ok: utils ? ours.median / utils.median <= 1 / 3 : null },
+      summary: {
+        name: 'incremental', aicop: ours.median, baseline: utils?.median ?? null, rssMb: ours.peakRssMb, ok: utils ? ours.median / utils.median <= 1 / 3 : null,
+        reimport: again && raw ? { aicop: again.median, baseline: raw.median, ratio: raw.median / again.median, rssMb: again.peakRssMb } : null,
+      },
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -111,7 +156,7 @@ export async function run({ members = 1_000_000, rows = 10_000, runs = 3 } = {})
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   requireBuild();
-  const opts = numberFlags({ members: 1_000_000, rows: 10_000, runs: 3 });
+  const opts = numberFlags({ members: 1_000_000, rows: 10_000, runs: 3, reimport: 1 });
   printResult(await run(opts));
   console.log(machine());
 }
