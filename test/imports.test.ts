@@ -32,12 +32,17 @@ describe('imports list, show and undo', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toBe(
       [
-        'id,kind,file,started_at,by,rows,added,updated,rejected,status',
+        'id,kind,file_name,started_at,imported_by,rows_read,added,updated,rejected,status',
         `2,members,${path.join(t.dir, 'bad.csv')},2026-11-23T12:00:00.000Z,tester,3,1,0,2,applied`,
         `1,members,${path.join(t.dir, 'v1.csv')},2026-11-23T12:00:00.000Z,tester,4,4,0,0,applied`,
         '',
       ].join('\n'),
     );
+    // One set of column names in every format (the batch's own field names, as imports show uses).
+    const listed = JSON.parse((await t.run(['--format', 'json', 'imports', 'list'])).stdout) as Record<string, unknown>[];
+    expect(listed.map((b) => Object.keys(b).join(','))).toEqual(Array(2).fill('id,kind,file_name,started_at,imported_by,rows_read,added,updated,rejected,status'));
+    expect(listed[0]).toMatchObject({ id: 2, file_name: path.join(t.dir, 'bad.csv'), imported_by: 'tester', rows_read: 3, added: 1, rejected: 2, status: 'applied' });
+    expect((await t.run(['--format', 'table', 'imports', 'list'])).stdout.split('\n')[0]).toBe('id\tkind\tfile_name\tstarted_at\timported_by\trows_read\tadded\tupdated\trejected\tstatus');
     const show = await t.run(['imports', 'show', '2']);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('rows read:   3\nadded:       1\n');

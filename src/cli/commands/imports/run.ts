@@ -2,9 +2,9 @@ import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import type { Db } from '../../../db/open.js';
 import { InputError, UsageError } from '../../../errors.js';
-import { emit, renderTable, resolveFormat } from '../../output.js';
+import { emit, renderTable, resolveFormat, tableColumns } from '../../output.js';
 import { visible } from '../../visible.js';
-import { toCsv } from '../../../csv/write.js';
+import { toCsv, type CsvColumn } from '../../../csv/write.js';
 import {
   findUndoConflict,
   getBatch,
@@ -23,44 +23,30 @@ function requireBatch(db: Db, id: number): BatchRow {
   return b;
 }
 
+/**
+ * The columns of `imports list`, one set of names for the table, CSV and JSON: the batch's own
+ * field names, as `imports show --format json` and `members show` call them.
+ */
+const LIST_COLUMNS: readonly CsvColumn<BatchListRow>[] = [
+  { header: 'id', value: (r) => r.id, numeric: true },
+  { header: 'kind', value: (r) => r.kind },
+  { header: 'file_name', value: (r) => r.file_name },
+  { header: 'started_at', value: (r) => r.started_at },
+  { header: 'imported_by', value: (r) => r.imported_by },
+  { header: 'rows_read', value: (r) => r.rows_read, numeric: true },
+  { header: 'added', value: (r) => r.added, numeric: true },
+  { header: 'updated', value: (r) => r.updated, numeric: true },
+  { header: 'rejected', value: (r) => r.rejected, numeric: true },
+  { header: 'status', value: (r) => r.status },
+];
+
 /** `imports list`: every batch, newest first. */
 export function runImportsList(ctx: CliContext): BatchListRow[] {
   const rows = listBatches(ctx.readDb());
   const format = resolveFormat(ctx, ['table', 'csv', 'json'], 'csv');
-  if (format === 'json') emit(ctx, `${JSON.stringify(rows, null, 2)}\n`);
-  else if (format === 'csv') {
-    emit(
-      ctx,
-      toCsv(rows, [
-        { header: 'id', value: (r) => r.id, numeric: true },
-        { header: 'kind', value: (r) => r.kind },
-        { header: 'file', value: (r) => r.file_name },
-        { header: 'started_at', value: (r) => r.started_at },
-        { header: 'by', value: (r) => r.imported_by },
-        { header: 'rows', value: (r) => r.rows_read, numeric: true },
-        { header: 'added', value: (r) => r.added, numeric: true },
-        { header: 'updated', value: (r) => r.updated, numeric: true },
-        { header: 'rejected', value: (r) => r.rejected, numeric: true },
-        { header: 'status', value: (r) => r.status },
-      ]),
-    );
-  } else {
-    emit(
-      ctx,
-      renderTable(ctx, rows, [
-        { header: 'id', value: (r) => r.id, align: 'right' },
-        { header: 'kind', value: (r) => r.kind },
-        { header: 'file', value: (r) => r.file_name },
-        { header: 'started_at', value: (r) => r.started_at },
-        { header: 'by', value: (r) => r.imported_by },
-        { header: 'rows', value: (r) => r.rows_read, align: 'right' },
-        { header: 'added', value: (r) => r.added, align: 'right' },
-        { header: 'updated', value: (r) => r.updated, align: 'right' },
-        { header: 'rejected', value: (r) => r.rejected, align: 'right' },
-        { header: 'status', value: (r) => r.status },
-      ]),
-    );
-  }
+  if (format === 'json') emit(ctx, `${JSON.stringify(rows.map((r) => Object.fromEntries(LIST_COLUMNS.map((c) => [c.header, c.value(r)]))), null, 2)}\n`);
+  else if (format === 'csv') emit(ctx, toCsv(rows, LIST_COLUMNS));
+  else emit(ctx, renderTable(ctx, rows, tableColumns(LIST_COLUMNS, LIST_COLUMNS.map((c) => c.header))));
   return rows;
 }
 
