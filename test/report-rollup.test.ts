@@ -9,6 +9,7 @@ import { ROLLUP_CONTENTS } from '../src/db/rollups.js';
 import { REFERENCE_QUERIES, reportStatements } from '../src/db/report-repo.js';
 import { produceReport } from '../src/report/load.js';
 import type { Section } from '../src/report/model.js';
+import { QUARTERS } from '../src/core/fiscal-year.js';
 
 // The fiscal-year rollups of migration 009 against their definition: after any sequence of
 // writes through the real commands (imports, undo, members update/remove, group assignments,
@@ -37,6 +38,10 @@ function expectRollupsExact(dbPath: string, after = 'the writes'): void {
       for (const by of ['agency', 'organization'] as const) {
         const req = { fy, sections: SECTIONS, compare: true, by };
         expect(produceReport(db, req), `FY ${fy} by ${by} after ${after}`).toEqual(produceReport(db, { ...req, queries: REFERENCE_QUERIES }));
+        // A quarter reads the rollups and index ranges (QUARTER_QUERIES): the base tables' figures exactly.
+        for (const quarter of QUARTERS) {
+          expect(produceReport(db, { ...req, quarter }), `FY ${fy} ${quarter} by ${by} after ${after}`).toEqual(produceReport(db, { ...req, quarter, queries: REFERENCE_QUERIES }));
+        }
       }
     }
   } finally {

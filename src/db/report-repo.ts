@@ -337,6 +337,90 @@ export const REFERENCE_QUERIES: ReportQueries = {
   quarterMoves: quarterMovesOf,
 };
 
+// ---------------------------------------------------------------------------------------------
+// One fiscal quarter (--quarter). The rollups are per fiscal year, so a quarter was computed from
+// the base tables alone: about 4.5 s of CPU on the bench database (1M members, 5M attendance
+// rows). The same figures, exactly, from the rollups where they hold them, and index range scans
+// over the months between the FY's start and the quarter's end for the rest.
+
+/** The FY's first day (ISO): 1 October of the year before. */
+const fyStartOf = (fy: number): string => `${fy - 1}-10-01`;
+
+/** The fiscal quarter ('Q1'..'Q4') of an ISO date, as QUARTER() computes it in SQL. */
+function quarterKeyOf(iso: string): string {
+  const m = iso.slice(5, 7);
+  return m >= '10' ? 'Q1' : m <= '03' ? 'Q2' : m <= '06' ? 'Q3' : 'Q4';
+}
+
+/**
+ * The membership cells of a quarter [:start, :end] of FY :fy. A span covers day D when it began
+ * on or before D and ends after it; so the spans covering D (D within the FY) are those covering
+ * the day before the FY (member_fy: began in an earlier FY, open or ending in this one or later),
+ * plus the spans that began from the FY's first day to D, less those that ended from the FY's
+ * first day to D (every such span was counted in one of the first two; spans that counted no day,
+ * end = start, are left out as everywhere). The joins, departures and moves are the spans that
+ * began or ended within the quarter. Both ranges read member_spans_start / member_spans_end.
+ * The cells are the reference's: every (agency, type) with a span begun by the quarter's end.
+ */
+const QUARTER_MEMBER_CELLS_SQL = `SELECT nullif(agency_id, 0) AS agency_id, member_type,
+         sum(at_start) AS at_start, sum(joined) AS joined, sum(rejoined) AS rejoined, sum("left") AS "left",
+         sum(moved_in) AS moved_in, sum(moved_out) AS moved_out, sum(at_end) AS at_end
+       FROM (
+         SELECT agency_id, member_type, CASE WHEN end_fy = 0 OR end_fy >= :fy THEN n ELSE 0 END AS at_start,
+           0 AS joined, 0 AS rejoined, 0 AS "left", 0 AS moved_in, 0 AS moved_out,
+           CASE WHEN end_fy = 0 OR end_fy >= :fy THEN n ELSE 0 END AS at_end
+         FROM member_fy WHERE start_fy < :fy
+         UNION ALL
+         SELECT coalesce(agency_id, 0), member_type, start_on <= :before,
+           starts = 'join' AND start_on >= :start, starts = 'join' AND period > 1 AND start_on >= :start, 0,
+           starts = 'change' AND start_on >= :start, 0, 1
+         FROM member_spans WHERE start_on >= :fyStart AND start_on <= :end AND (end_on IS NULL OR end_on > start_on)
+         UNION ALL
+         SELECT coalesce(agency_id, 0), member_type, -(end_on <= :before), 0, 0, ends = 'left' AND end_on >= :start,
+           0, ends = 'change' AND end_on >= :start, -1
+         FROM member_spans WHERE end_on >= :fyStart AND end_on <= :end AND end_on > start_on)
+       GROUP BY agency_id, member_type`;
+
+/** The quarter's events with their registration, attendance and score counts (event_stats). */
+const QUARTER_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track, e.series, e.government_wide,
+         ${['registrations', 'attendances', ...S_KEYS.map((s) => `s${s}`), ...N_KEYS.map((s) => `n${s}`)].map((c) => `coalesce(s.${c}, 0) AS ${c}`).join(', ')}
+       FROM events e LEFT JOIN event_stats s ON s.event_id = e.id
+       WHERE e.held_on >= :start AND e.held_on <= :end
+       ORDER BY e.held_on, e.id`;
+
+/** The quarter's unique attendees: its row in the per-quarter attendee rollup (migration 018). */
+const QUARTER_ATTENDEES_SQL = `SELECT coalesce((SELECT attendees FROM attendee_group_count WHERE fy = :fy AND dim = 'quarter' AND key = :quarter), 0) AS unique_attendees,
+         coalesce((SELECT member_attendees FROM attendee_group_count WHERE fy = :fy AND dim = 'quarter' AND key = :quarter), 0) AS unique_member_attendees`;
+
+/**
+ * Unique attendees per event type, series and track among the quarter's events: the rollups
+ * hold them per FY only, so these read the quarter's attended rows (GROUP_ATTENDEES_SQL without
+ * its quarter grouping); the quarter's own row comes from the rollup.
+ */
+const QUARTER_GROUP_ATTENDEES_SQL = `WITH x AS MATERIALIZED (
+         SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,
+           a.email,
+           CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
+         FROM events e JOIN attendance a ON a.event_id = e.id
+         WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1)
+       SELECT * FROM (
+         SELECT 'type' AS dim, type AS key, count(DISTINCT email) AS unique_attendees, count(DISTINCT member) AS unique_member_attendees FROM x GROUP BY type
+         UNION ALL SELECT 'series', series, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY series
+         UNION ALL SELECT 'track', track, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY track
+         UNION ALL SELECT dim, key, attendees, member_attendees FROM attendee_group_count WHERE fy = :fy AND dim = 'quarter' AND key = :quarter)
+       ORDER BY dim, key`;
+
+/** The queries of one fiscal quarter (d: the quarter's dates, d.fy its FY): the same figures as REFERENCE_QUERIES over those dates. */
+export const QUARTER_QUERIES: ReportQueries = {
+  memberCells: (db, d) => db.prepare(QUARTER_MEMBER_CELLS_SQL).all({ fy: d.fy, fyStart: fyStartOf(d.fy), before: d.before, start: d.start, end: d.end }) as MemberCell[],
+  agenciesWithMembers: ROLLUP_QUERIES.agenciesWithMembers,
+  groupCells: REFERENCE_QUERIES.groupCells,
+  eventCells: (db, d) => (db.prepare(QUARTER_EVENT_CELLS_SQL).all({ start: d.start, end: d.end }) as EventRow[]).map(toEventCell),
+  attendeeTotals: (db, d) => db.prepare(QUARTER_ATTENDEES_SQL).get({ fy: d.fy, quarter: quarterKeyOf(d.start) }) as AttendeeTotals,
+  groupAttendees: (db, d) => db.prepare(QUARTER_GROUP_ATTENDEES_SQL).all({ fy: d.fy, quarter: quarterKeyOf(d.start), start: d.start, end: d.end }) as GroupAttendees[],
+  quarterMoves: quarterMovesOf,
+};
+
 /**
  * The statements one FY's annual report runs (the rollup queries, or with `reference` the
  * base-table ones), with the parameters written in as literals, so that the benchmark can time

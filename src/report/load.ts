@@ -1,16 +1,17 @@
 import type { Db } from '../db/open.js';
-import { REFERENCE_QUERIES, ROLLUP_QUERIES, type ReportQueries } from '../db/report-repo.js';
+import { QUARTER_QUERIES, REFERENCE_QUERIES, ROLLUP_QUERIES, type ReportQueries } from '../db/report-repo.js';
 import { dayBefore, fiscalQuarterRange, fiscalYearRange, type Quarter } from '../core/fiscal-year.js';
 import { buildFyReport, buildReport, type AgencyGrouping, type Report, type ReportData, type Section } from './model.js';
 
 /**
  * Reads from the database only the figures the sections need (from the rollup tables; tests
  * pass REFERENCE_QUERIES to compute the same figures from the base tables). A quarter (the
- * rollups are per fiscal year) is read with the base-table queries over the quarter's dates.
+ * rollups are per fiscal year) is read with QUARTER_QUERIES (rollups where they hold the figure,
+ * index ranges for the rest), or with the base-table queries when those are asked for.
  */
 export function loadReportData(db: Db, fy: number, sections: readonly Section[], queries: ReportQueries = ROLLUP_QUERIES, quarter?: Quarter): ReportData {
   const period = quarter ? fiscalQuarterRange(fy, quarter) : fiscalYearRange(fy);
-  const q = quarter ? REFERENCE_QUERIES : queries;
+  const q = quarter && queries !== REFERENCE_QUERIES ? QUARTER_QUERIES : queries;
   const dates = { fy, before: dayBefore(period.start), start: period.start, end: period.end };
   const data: ReportData = { fiscal_year: fy, ...(quarter ? { quarter } : {}), period };
   if (sections.includes('membership') || sections.includes('agencies')) {
