@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:report [-- --members 1000000 --attendance 5000000 --runs 5]
-// `aicop report annual --fy 2023 --format json` on 1M members and 5M attendance rows (target: median
+// `aicop report annual --fy 2023 --format json` on 1M members and 5M attendance rows, warm and cold (target: median
 // ≤ 0.5 s, the whole process), beside the same SQL (report-repo's reportStatements) run by the
 // sqlite3 shell, and the in-process query + build time without Node's start-up.
 //
@@ -111,9 +111,37 @@ export async function run({ members = 1_000_000, attendance = 5_000_000, runs = 
   const dbPath = path.join(dir, `report-m${members}-a${attendance}-${await schemaFingerprint()}.db`);
   if (!fs.existsSync(dbPath)) build(dbPath, members, attendance);
 
-  const args = ['--db', dbPath, 'report', 'annual', '--fy', String(FY), '--format', 'json'];
-  measure('warm-up', process.execPath, [BIN, ...args], { runs: 1 });
-  const cli = measure('aicop report annual', process.execPath, [BIN, ...args], { runs: runsN });
+  // Warm and cold on a scratch copy of the cached database, so the imports of the cold case never
+  // change the cache. Warm: the file in the OS cache, a report just ran. Cold: the first report
+  // after an import (`import events` of one event, the cheapest real import: it opens, migrates,
+  // writes through the WAL, checkpoints and closes), as the import left the OS cache, and with
+  // the database file dropped from the OS cache first (dd iflag=nocache) — a report run long
+  // after the import, or after other work pushed the file out of memory.
+  const scratch = path.join(dir, `report-scratch-${process.pid}.db`);
+  fs.copyFileSync(dbPath, scratch);
+  const cold = { afterImport: null, evicted: null };
+  let cli;
+  try {
+    const args = ['--db', scratch, 'report', 'annual', '--fy', String(FY), '--format', 'json'];
+    measure('warm-up', process.execPath, [BIN, ...args], { runs: 1 });
+    cli = measure('aicop report annual', process.execPath, [BIN, ...args], { runs: runsN });
+    let n = 0;
+    const importOne = () => {
+      n++;
+      const csv = path.join(dir, `report-cold-event-${process.pid}.csv`);
+      fs.writeFileSync(csv, `id,title,type,held_on\nCOLD${n},Cold report bench ${n},webinar,${FY}-0${1 + (n % 9)}-1${n % 10}\n`);
+      const r = spawnSync(process.execPath, [BIN, '--db', scratch, '-q', 'import', 'events', csv], { stdio: ['ignore', 'ignore', 'inherit'] });
+      fs.rmSync(csv, { force: true });
+      if (r.status !== 0) throw new Error(`aicop import events exited ${r.status}`);
+    };
+    const evict = () => {
+      for (const f of [scratch, `${scratch}-wal`]) if (fs.existsSync(f)) spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']);
+    };
+    cold.afterImport = measure('first report after an import', process.execPath, [BIN, ...args], { runs: runsN, before: importOne });
+    if (ensureTool('dd', 'coreutils')) cold.evicted = measure('first report after an import, file evicted', process.execPath, [BIN, ...args], { runs: runsN, before: () => (importOne(), evict()) });
+  } finally {
+    for (const f of [scratch, `${scratch}-wal`, `${scratch}-shm`]) fs.rmSync(f, { force: true });
+  }
 
   // The same SQL in the sqlite3 shell.
   const rows = [];
@@ -150,17 +178,23 @@ export async function run({ members = 1_000_000, attendance = 5_000_000, runs = 
   db.close();
   const inMedian = median(inproc);
 
-  const ok = cli.median <= TARGET;
-  rows.push(['`aicop report annual --fy 2023 --format json`', cli.runs, fmtSeconds(cli.median), fmtMb(cli.peakRssMb), sql ? `${(cli.median / sql.median).toFixed(2)}×` : 'n/a', `≤ ${TARGET * 1000} ms ${ok ? '✓' : '✗'}`]);
-  if (sql) rows.push([`\`sqlite3\` shell, the same ${stmts.length} statements (rollup tables)`, sql.runs, fmtSeconds(sql.median), fmtMb(sql.peakRssMb), '1.00×', '']);
-  if (reference) rows.push([`\`sqlite3\` shell, the ${stmts.length} base-table statements (reference)`, reference.runs, fmtSeconds(reference.median), fmtMb(reference.peakRssMb), `${(reference.median / sql.median).toFixed(2)}×`, '']);
-  rows.push(['in-process queries + model + JSON (no start-up)', inproc.length, fmtSeconds(inMedian), 'n/a', sql ? `${(inMedian / sql.median).toFixed(2)}×` : 'n/a', '']);
+  const coldWorst = Math.max(cli.median, cold.afterImport?.median ?? 0, cold.evicted?.median ?? 0);
+  const ok = coldWorst <= TARGET;
+  const cpu = (m) => (m.cpuMedian === null ? 'n/a' : fmtSeconds(m.cpuMedian));
+  const ratio = (m) => (sql ? `${(m.median / sql.median).toFixed(2)}×` : 'n/a');
+  const target = (m) => `≤ ${TARGET * 1000} ms ${m.median <= TARGET ? '✓' : '✗'}`;
+  rows.push(['`aicop report annual --fy 2023 --format json`, warm', cli.runs, fmtSeconds(cli.median), cpu(cli), fmtMb(cli.peakRssMb), ratio(cli), target(cli)]);
+  if (cold.afterImport) rows.push(['the same, cold: first report after an import', cold.afterImport.runs, fmtSeconds(cold.afterImport.median), cpu(cold.afterImport), fmtMb(cold.afterImport.peakRssMb), ratio(cold.afterImport), target(cold.afterImport)]);
+  if (cold.evicted) rows.push(['the same, cold: first report after an import, the file out of the OS cache', cold.evicted.runs, fmtSeconds(cold.evicted.median), cpu(cold.evicted), fmtMb(cold.evicted.peakRssMb), ratio(cold.evicted), target(cold.evicted)]);
+  if (sql) rows.push([`\`sqlite3\` shell, the same ${stmts.length} statements (rollup tables)`, sql.runs, fmtSeconds(sql.median), cpu(sql), fmtMb(sql.peakRssMb), '1.00×', '']);
+  if (reference) rows.push([`\`sqlite3\` shell, the ${stmts.length} base-table statements (reference)`, reference.runs, fmtSeconds(reference.median), cpu(reference), fmtMb(reference.peakRssMb), `${(reference.median / sql.median).toFixed(2)}×`, '']);
+  rows.push(['in-process queries + model + JSON (no start-up)', inproc.length, fmtSeconds(inMedian), 'n/a', 'n/a', sql ? `${(inMedian / sql.median).toFixed(2)}×` : 'n/a', '']);
   return {
     title: `Annual report (${members.toLocaleString('en-US')} members, ${attendance.toLocaleString('en-US')} attendance rows)`,
-    header: ['command', 'runs', 'median', 'peak RSS', 'ratio to sqlite3', 'target'],
+    header: ['command', 'runs', 'median', 'CPU (median)', 'peak RSS', 'ratio to sqlite3', 'target'],
     rows,
     notes: [`database: ${dbPath} (${(fs.statSync(dbPath).size / 2 ** 20).toFixed(0)} MiB)`],
-    summary: { name: 'report', aicop: cli.median, baseline: sql?.median ?? null, ratio: sql ? cli.median / sql.median : null, rssMb: cli.peakRssMb, ok },
+    summary: { name: 'report', aicop: coldWorst, baseline: sql?.median ?? null, ratio: sql ? coldWorst / sql.median : null, rssMb: cli.peakRssMb, ok },
   };
 }
 

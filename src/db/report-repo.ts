@@ -182,8 +182,9 @@ const ROLLUP_EVENT_CELLS_SQL = `SELECT e.id, e.title, e.type, e.held_on, e.track
        WHERE e.fiscal_year = :fy
        ORDER BY e.held_on, e.id`;
 
-const ROLLUP_ATTENDEES_SQL = `SELECT (SELECT count(*) FROM attendee_fy WHERE fy = :fy) AS unique_attendees,
-         (SELECT count(*) FROM member_attendee_fy WHERE fy = :fy) AS unique_member_attendees`;
+/** The year's unique attendees, stored (migration 024): counting attendee_fy's rows read ~21 MB of pages on a million attendees. */
+const ROLLUP_ATTENDEES_SQL = `SELECT coalesce((SELECT attendees FROM attendee_fy_count WHERE fy = :fy), 0) AS unique_attendees,
+         coalesce((SELECT member_attendees FROM attendee_fy_count WHERE fy = :fy), 0) AS unique_member_attendees`;
 
 const ROLLUP_GROUP_ATTENDEES_SQL = `SELECT dim, key, attendees AS unique_attendees, member_attendees AS unique_member_attendees
        FROM attendee_group_count WHERE fy = :fy ORDER BY dim, key`;

@@ -15,9 +15,10 @@ import { migration018 } from './018-event-group-attendees.js';
 import { migration019 } from './019-open-assignments-by-group.js';
 import { migration020 } from './020-member-keys.js';
 import { migration023 } from './023-member-prints.js';
+import { migration024 } from './024-attendee-totals.js';
 import type { Migration } from './types.js';
 
 /** Every migration in order; the last one's version is the schema this code expects. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration007, migration009, migration010, migration011, migration012, migration013, migration014, migration015, migration016, migration017, migration018, migration019, migration020, migration023];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration007, migration009, migration010, migration011, migration012, migration013, migration014, migration015, migration016, migration017, migration018, migration019, migration020, migration023, migration024];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 export type { Migration };
