@@ -6,7 +6,8 @@ import { CliContext } from '../src/cli/context.js';
 import { main } from '../src/cli/main.js';
 import { scriptedPrompter } from '../src/cli/prompter.js';
 import { assignOptionsFrom } from '../src/cli/commands/groups/assign.js';
-import { closeAssignment, loadGroups, openAssignment } from '../src/db/groups-repo.js';
+import { AUTO_ASSIGN_PAGE, closeAssignment, loadAutoAssignGroups, loadGroups, openAssignment } from '../src/db/groups-repo.js';
+import { planAssignments } from '../src/core/assign.js';
 import { DEFAULT_NOW, ROOT, dumpTables, openDb, spawnAicop, tempDb } from './helpers.js';
 
 interface FixtureMember {
@@ -470,6 +471,88 @@ describe('groups assign --auto', () => {
     await t.run(['groups', 'link', 'Generative AI', 'Tools and Resources']);
     const r = await t.run(['--yes', 'groups', 'assign', '--auto', '--kind', 'practice_area']);
     expect(r.stdout).toBe('member,group,reason\na@nih.gov,Generative AI,linked working group: Tools and Resources\n');
+  });
+});
+
+describe('groups assign --auto on more members than one page of its reader', () => {
+  // Members in several pages (AUTO_ASSIGN_PAGE per query), some already placed, some in practice
+  // areas linked to working groups, some gone, with capacities that fill up part-way.
+  const N = AUTO_ASSIGN_PAGE * 3 + 123;
+  const PAS = ['AI Security', 'Generative AI', 'Computer Vision'];
+  const WGS = ['Community Outreach', 'Event Planning', 'External Collaborations', 'Tools and Resources'];
+  const roster = (): FixtureMember[] =>
+    Array.from({ length: N }, (_, i) => ({
+      // Emails not in id order, so the email order really is the reader's.
+      email: `m${String((i * 7919) % N).padStart(5, '0')}@agency${i % 13}.gov`,
+      groups: i % 5 === 0 ? [WGS[i % 4] as string] : i % 3 === 0 ? [PAS[i % 3] as string] : [],
+      left: i % 17 === 0 ? '2025-06-30' : undefined,
+    }));
+
+  /** The plan the whole-input planner makes from every member read at once (what --auto did before it streamed). */
+  function wholePlan(dbPath: string): string[][] {
+    const db = openDb(dbPath);
+    try {
+      const today = '2026-11-23';
+      const g = loadAutoAssignGroups(db, 'working_group', today);
+      const ofKind = new Set(g.groups.map((x) => x.id));
+      const open = db.prepare('SELECT member_id, group_id FROM assignments WHERE removed_on IS NULL').raw().all() as [number, number][];
+      const placed = new Set(open.filter(([, gid]) => ofKind.has(gid)).map(([mid]) => mid));
+      const others = new Map<number, number[]>();
+      for (const [mid, gid] of open) if (g.otherNames.has(gid)) others.set(mid, [...(others.get(mid) ?? []), gid]);
+      const active = db.prepare('SELECT id, email FROM members WHERE left_on IS NULL OR left_on > ?').raw().all(today) as [number, string][];
+      const members = active.filter(([id]) => !placed.has(id)).map(([id, email]) => ({ id, email, otherGroupIds: others.get(id) ?? [] }));
+      const plan = planAssignments({ members, groups: g.groups, links: g.links, otherNames: g.otherNames });
+      return [
+        ...plan.placements.map((x) => [x.email, x.groupName, x.reason === 'linked' ? `linked practice area: ${x.via}` : 'least filled']),
+        ...plan.unplaced.map((x) => [x.email, '', 'unplaced: no working group has room']),
+      ].sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
+    } finally {
+      db.close();
+    }
+  }
+
+  it('prints and applies the same plan as placing every member at once', async () => {
+    const t = await fresh(roster());
+    await t.run(['groups', 'link', 'Generative AI', 'Tools and Resources']);
+    await t.run(['groups', 'link', 'AI Security', 'Community Outreach']);
+    const db = openDb(t.dbPath);
+    db.prepare("UPDATE groups SET capacity = 2500 WHERE name IN ('Tools and Resources', 'Community Outreach')").run();
+    db.prepare("UPDATE groups SET capacity = 1000 WHERE name IN ('Event Planning', 'External Collaborations')").run();
+    db.close();
+    const expected = wholePlan(t.dbPath);
+    expect(expected.length).toBeGreaterThan(AUTO_ASSIGN_PAGE * 2);
+    expect(expected.filter((r) => r[1] === '').length).toBeGreaterThan(0);
+    const r = await t.run(['--yes', 'groups', 'assign', '--auto', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const printed = (JSON.parse(r.stdout) as { member: string; group: string | null; reason: string }[]).map((x) => [x.member, x.group ?? '', x.reason]);
+    expect(printed).toEqual(expected);
+    const placed = expected.filter((x) => x[1] !== '');
+    expect(r.stderr).toContain(`assigned ${placed.length} members to working groups on 2026-11-23\n`);
+    const after = openDb(t.dbPath);
+    const rows = after
+      .prepare(
+        `SELECT m.email, g.name FROM assignments a JOIN members m ON m.id = a.member_id JOIN groups g ON g.id = a.group_id
+         WHERE a.source = 'auto' ORDER BY m.email`,
+      )
+      .raw()
+      .all();
+    after.close();
+    expect(rows).toEqual(placed.map((x) => [x[0], x[1]]));
+    // Everyone with room is placed: nothing left to do but the unplaced.
+    const again = await t.run(['groups', 'assign', '--auto', '--dry-run', '--format', 'csv']);
+    expect(again.stdout.split('\n').filter((l) => l.endsWith(',,unplaced: no working group has room')).length).toBe(expected.length - placed.length);
+  });
+
+  it('shows the first 100 rows of a long plan on a terminal and says how many there are', async () => {
+    const t = await fresh(Array.from({ length: 150 }, (_, i) => ({ email: `p${String(i).padStart(3, '0')}@nih.gov` })));
+    const r = await t.run(['groups', 'assign', '--auto', '--dry-run'], { tty: true });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(101);
+    expect(lines[1]).toMatch(/^p000@nih\.gov +Community Outreach +least filled$/);
+    expect(lines[100]).toMatch(/^p099@nih\.gov /);
+    expect(r.stderr).toContain('showing 100 of 150 plan rows; --format csv or -o plan.csv writes them all\n');
+    expect(r.stderr).toContain('dry run: 150 assignments planned; nothing was changed\n');
   });
 });
 

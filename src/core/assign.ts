@@ -73,62 +73,92 @@ function byName(a: { name: string; id: number }, b: { name: string; id: number }
   return a.id - b.id;
 }
 
+/** One member's outcome: placed in a group, or unplaced (no group had room). */
+export type PlanEntry = { readonly placed: true; readonly placement: Placement } | { readonly placed: false; readonly memberId: number; readonly email: string };
+
 /**
- * Places every member (in email order) in one group: among the groups linked to the member's
- * other-kind groups that still have room, the least filled (ties: by name); else the least
- * filled group with room (ties: by name); else the member is unplaced. Each placement counts
- * towards the fill of the next decisions.
+ * Places members one at a time, in the order given (callers give email order): among the groups
+ * linked to the member's other-kind groups that still have room, the least filled (ties: by name);
+ * else the least filled group with room (ties: by name); else the member is unplaced. Each
+ * placement counts towards the fill of the next decisions. Holds only the groups and links, so a
+ * plan over a million members can be streamed (`groups assign --auto`).
  */
-export function planAssignments(input: PlanInput): AssignmentPlan {
-  const groups = [...input.groups].sort(byName);
-  const fill = new Map(groups.map((g) => [g.id, g.fill]));
-  const hasRoom = (g: PlanGroup) => g.capacity === null || (fill.get(g.id) ?? 0) < g.capacity;
-  const leastFilled = (candidates: readonly PlanGroup[]): PlanGroup | undefined => {
+export class AssignmentPlanner {
+  private readonly groups: readonly PlanGroup[];
+  private readonly fillNow: Map<number, number>;
+  private readonly linksFrom = new Map<number, Set<number>>();
+
+  constructor(
+    groups: readonly PlanGroup[],
+    links: readonly PlanLink[],
+    private readonly otherNames: ReadonlyMap<number, string>,
+  ) {
+    this.groups = [...groups].sort(byName);
+    this.fillNow = new Map(this.groups.map((g) => [g.id, g.fill]));
+    for (const l of links) {
+      let s = this.linksFrom.get(l.fromId);
+      if (!s) this.linksFrom.set(l.fromId, (s = new Set()));
+      s.add(l.toId);
+    }
+  }
+
+  private hasRoom(g: PlanGroup): boolean {
+    return g.capacity === null || (this.fillNow.get(g.id) ?? 0) < g.capacity;
+  }
+
+  private leastFilled(candidates: readonly PlanGroup[]): PlanGroup | undefined {
     let best: PlanGroup | undefined;
     for (const g of candidates) {
       // `groups` is already in name order, so the first of equally filled groups wins.
-      if (hasRoom(g) && (best === undefined || (fill.get(g.id) ?? 0) < (fill.get(best.id) ?? 0))) best = g;
+      if (this.hasRoom(g) && (best === undefined || (this.fillNow.get(g.id) ?? 0) < (this.fillNow.get(best.id) ?? 0))) best = g;
     }
     return best;
-  };
-  const linksFrom = new Map<number, Set<number>>();
-  for (const l of input.links) {
-    let s = linksFrom.get(l.fromId);
-    if (!s) linksFrom.set(l.fromId, (s = new Set()));
-    s.add(l.toId);
   }
-  const members = [...input.members].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id));
-  const placements: Placement[] = [];
-  const unplaced: { memberId: number; email: string }[] = [];
-  for (const m of members) {
+
+  place(m: PlanMember): PlanEntry {
     const linked = new Set<number>();
-    for (const from of m.otherGroupIds) for (const to of linksFrom.get(from) ?? []) linked.add(to);
-    let chosen = linked.size > 0 ? leastFilled(groups.filter((g) => linked.has(g.id))) : undefined;
+    for (const from of m.otherGroupIds) for (const to of this.linksFrom.get(from) ?? []) linked.add(to);
+    let chosen = linked.size > 0 ? this.leastFilled(this.groups.filter((g) => linked.has(g.id))) : undefined;
     let reason: PlacementReason = 'linked';
     let via: string | null = null;
     if (chosen) {
       const target = chosen.id;
       const names = m.otherGroupIds
-        .filter((from) => linksFrom.get(from)?.has(target))
-        .map((from) => input.otherNames.get(from) ?? String(from))
+        .filter((from) => this.linksFrom.get(from)?.has(target))
+        .map((from) => this.otherNames.get(from) ?? String(from))
         .sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : x.toLowerCase() > y.toLowerCase() ? 1 : 0));
       via = names[0] ?? null;
     } else {
-      chosen = leastFilled(groups);
+      chosen = this.leastFilled(this.groups);
       reason = 'least_filled';
     }
-    if (!chosen) {
-      unplaced.push({ memberId: m.id, email: m.email });
-      continue;
-    }
-    fill.set(chosen.id, (fill.get(chosen.id) ?? 0) + 1);
-    placements.push({ memberId: m.id, email: m.email, groupId: chosen.id, groupName: chosen.name, reason, via });
+    if (!chosen) return { placed: false, memberId: m.id, email: m.email };
+    this.fillNow.set(chosen.id, (this.fillNow.get(chosen.id) ?? 0) + 1);
+    return { placed: true, placement: { memberId: m.id, email: m.email, groupId: chosen.id, groupName: chosen.name, reason, via } };
   }
-  return {
-    placements,
-    unplaced,
-    fill: groups.map((g) => ({ groupId: g.id, name: g.name, capacity: g.capacity, before: g.fill, after: fill.get(g.id) ?? 0 })),
-  };
+
+  /** Every candidate group's fill before the first placement and now, by name. */
+  fill(): GroupFill[] {
+    return this.groups.map((g) => ({ groupId: g.id, name: g.name, capacity: g.capacity, before: g.fill, after: this.fillNow.get(g.id) ?? 0 }));
+  }
+}
+
+/** The order members are placed in: by email, then id. */
+export function byEmail(a: { email: string; id: number }, b: { email: string; id: number }): number {
+  return a.email < b.email ? -1 : a.email > b.email ? 1 : a.id - b.id;
+}
+
+/** The whole plan at once (AssignmentPlanner over the members in email order). */
+export function planAssignments(input: PlanInput): AssignmentPlan {
+  const planner = new AssignmentPlanner(input.groups, input.links, input.otherNames);
+  const placements: Placement[] = [];
+  const unplaced: { memberId: number; email: string }[] = [];
+  for (const m of [...input.members].sort(byEmail)) {
+    const e = planner.place(m);
+    if (e.placed) placements.push(e.placement);
+    else unplaced.push({ memberId: e.memberId, email: e.email });
+  }
+  return { placements, unplaced, fill: planner.fill() };
 }
 
 /** The reason as the plan table shows it. */

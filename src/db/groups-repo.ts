@@ -247,10 +247,8 @@ export function groupFill(db: Db, groupId: number, today: string): number {
     .get({ groupId, today }) as number;
 }
 
-/** What the auto-assignment planner needs for one kind of group, read in one go. */
-export interface AutoAssignInputs {
-  /** Members active on `today` in no (non-archived) group of the kind, by email, with their groups of the other kind. */
-  readonly members: { readonly id: number; readonly email: string; readonly otherGroupIds: readonly number[] }[];
+/** What the auto-assignment planner needs besides the members: the groups of one kind and their links. */
+export interface AutoAssignGroups {
   /** The non-archived groups of the kind with their current fill. */
   readonly groups: { readonly id: number; readonly name: string; readonly capacity: number | null; readonly fill: number }[];
   /** Links from a group of the other kind to a group of this kind. */
@@ -259,35 +257,57 @@ export interface AutoAssignInputs {
   readonly otherNames: ReadonlyMap<number, string>;
 }
 
-/** Reads what `planAssignments` needs to place members in groups of `kind` (members active on `today`). */
-export function loadAutoAssignInputs(db: Db, kind: GroupKind, today: string): AutoAssignInputs {
+export function loadAutoAssignGroups(db: Db, kind: GroupKind, today: string): AutoAssignGroups {
   const other: GroupKind = kind === 'working_group' ? 'practice_area' : 'working_group';
   const groups = listGroups(db, today, { kind }).map((g) => ({ id: g.id, name: g.name, capacity: g.capacity, fill: g.members }));
   const otherNames = new Map(listGroups(db, today, { kind: other }).map((g) => [g.id, g.name] as const));
-  const ofKind = new Set(groups.map((g) => g.id));
-  // Two linear scans joined in memory: far cheaper than a correlated subquery per member on a large roster.
-  const placed = new Set<number>();
-  const others = new Map<number, number[]>();
-  const open = db.prepare('SELECT member_id, group_id FROM assignments WHERE removed_on IS NULL').raw().all() as [number, number][];
-  for (const [memberId, groupId] of open) {
-    if (ofKind.has(groupId)) placed.add(memberId);
-    else if (otherNames.has(groupId)) {
-      const list = others.get(memberId);
-      if (list) list.push(groupId);
-      else others.set(memberId, [groupId]);
-    }
-  }
-  const members: { id: number; email: string; otherGroupIds: readonly number[] }[] = [];
-  const active = db.prepare('SELECT id, email FROM members WHERE left_on IS NULL OR left_on > ? ORDER BY email').raw().all(today) as [number, string][];
-  for (const [id, email] of active) {
-    if (!placed.has(id)) members.push({ id, email, otherGroupIds: others.get(id) ?? [] });
-  }
   const linkSql =
     kind === 'working_group'
       ? 'SELECT practice_area_id AS fromId, working_group_id AS toId FROM group_links'
       : 'SELECT working_group_id AS fromId, practice_area_id AS toId FROM group_links';
   const links = db.prepare(linkSql).all() as { fromId: number; toId: number }[];
-  return { members, groups, links, otherNames };
+  return { groups, links, otherNames };
+}
+
+/** Members read per query by autoAssignCandidates. */
+export const AUTO_ASSIGN_PAGE = 4096;
+
+/**
+ * The members to place, in email order: active on `today` and in none of `groups` (the
+ * non-archived groups of the kind), each with its open groups among `otherIds` (the other kind's
+ * non-archived groups). Read a page at a time by email (each page's statement is finished before
+ * the caller sees its rows), so memory stays flat on any roster and the caller may write between
+ * rows: members placed meanwhile sort before the next page.
+ */
+export function* autoAssignCandidates(
+  db: Db,
+  today: string,
+  groups: { readonly groupIds: readonly number[]; readonly otherIds: readonly number[] },
+  pageSize = AUTO_ASSIGN_PAGE,
+): Generator<{ id: number; email: string; otherGroupIds: number[] }> {
+  const page = db
+    .prepare<{ after: string; today: string; kind: string; other: string; n: number }, [number, string, string | null]>(
+      `SELECT m.id, m.email,
+         (SELECT group_concat(a.group_id) FROM assignments a
+          WHERE a.member_id = m.id AND a.removed_on IS NULL AND a.group_id IN (SELECT value FROM json_each(@other))) AS others
+       FROM members m
+       WHERE m.email > @after AND (m.left_on IS NULL OR m.left_on > @today)
+         AND NOT EXISTS (SELECT 1 FROM assignments a
+           WHERE a.member_id = m.id AND a.removed_on IS NULL AND a.group_id IN (SELECT value FROM json_each(@kind)))
+       ORDER BY m.email LIMIT @n`,
+    )
+    .raw();
+  const kind = JSON.stringify(groups.groupIds);
+  const other = JSON.stringify(groups.otherIds);
+  let after = '';
+  for (;;) {
+    const rows = page.all({ after, today, kind, other, n: pageSize });
+    for (const [id, email, others] of rows) {
+      yield { id, email, otherGroupIds: others === null ? [] : others.split(',').map(Number) };
+    }
+    if (rows.length < pageSize) return;
+    after = (rows[rows.length - 1] as [number, string, string | null])[1];
+  }
 }
 
 export interface GroupLinkRow {

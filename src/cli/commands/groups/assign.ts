@@ -1,21 +1,25 @@
 import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
-import { emit, resolveFormat } from '../../output.js';
-import { describeReason, planAssignments, type AssignmentPlan, type Placement } from '../../../core/assign.js';
+import { createHash } from 'node:crypto';
+import { emit, openResultSink, renderTable, resolveFormat, shownColumns, tableOnTerminal, tsvLine, type ResultSink } from '../../output.js';
+import { linesEncoder, streamRows, type RowEncoder } from '../../stream.js';
+import { csvEncoder } from '../../../csv/write.js';
+import { AssignmentPlanner, describeReason, type GroupFill, type Placement } from '../../../core/assign.js';
 import type { Db } from '../../../db/open.js';
 import {
   closeAssignment,
   groupFill,
   listGroups,
-  loadAutoAssignInputs,
+  autoAssignCandidates,
+  loadAutoAssignGroups,
   memberGroups,
   openAssignment,
   openAssignmentSince,
   type GroupKind,
   type GroupRef,
 } from '../../../db/groups-repo.js';
-import { inTransaction, kindLabel, LIST_FORMATS, renderList, resolveGroup, resolveMember, today, type ListColumn } from './shared.js';
+import { inTransaction, kindLabel, LIST_FORMATS, resolveGroup, resolveMember, today, type ListColumn, type ListFormat } from './shared.js';
 
 export type GroupsAssignOptions =
   | { readonly mode: 'manual'; readonly member: string; readonly groups: readonly string[] }
@@ -61,9 +65,10 @@ export interface AssignChange {
 }
 
 export interface GroupsAssignResult {
+  /** What --member/--interactive changed (--auto: its counts instead, `planned`). */
   readonly changes: readonly AssignChange[];
-  /** The plan of --auto (also for --dry-run). */
-  readonly plan?: AssignmentPlan;
+  /** --auto (also with --dry-run): members placed and members no group had room for. */
+  readonly planned?: { readonly placements: number; readonly unplaced: number };
   /** False when --dry-run, or the user declined. */
   readonly applied: boolean;
 }
@@ -150,79 +155,182 @@ async function runInteractive(member: string | undefined, ctx: CliContext): Prom
   return { changes, applied: true };
 }
 
-function planRows(plan: AssignmentPlan, kind: GroupKind): { email: string; group: string | null; reason: string }[] {
-  const otherLabel = kindLabel(kind === 'working_group' ? 'practice_area' : 'working_group');
-  const rows = plan.placements.map((p: Placement) => ({ email: p.email, group: p.groupName as string | null, reason: describeReason(p, otherLabel) }));
-  for (const u of plan.unplaced) rows.push({ email: u.email, group: null, reason: `unplaced: no ${kindLabel(kind)} has room` });
-  return rows.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+interface PlanRow {
+  readonly email: string;
+  readonly group: string | null;
+  readonly reason: string;
 }
 
-const PLAN_COLUMNS: readonly ListColumn<{ email: string; group: string | null; reason: string }>[] = [
+const PLAN_COLUMNS: readonly ListColumn<PlanRow>[] = [
   { header: 'member', value: (r) => r.email },
   { header: 'group', value: (r) => r.group },
   { header: 'reason', value: (r) => r.reason },
 ];
 
-function samePlan(a: AssignmentPlan, b: AssignmentPlan): boolean {
-  const key = (p: AssignmentPlan) => JSON.stringify([p.placements.map((x) => [x.memberId, x.groupId]), p.unplaced.map((x) => x.memberId)]);
-  return key(a) === key(b);
+/** Plan rows a terminal table shows (it is aligned, so held in memory); the rest are counted. */
+const TERMINAL_PLAN_ROWS = 100;
+
+/**
+ * One pass of the auto-assignment plan over the members to place (email order, read a page at a
+ * time): its rows, its counts, and a digest of every decision, so a second pass can prove it
+ * applies exactly the plan the first one printed. `apply` opens each placement as it is decided.
+ */
+class PlanPass {
+  placements = 0;
+  unplaced = 0;
+  private readonly planner: AssignmentPlanner;
+  private readonly digest = createHash('sha256');
+  private readonly groupIds: readonly number[];
+  private readonly otherIds: readonly number[];
+  private readonly otherLabel: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly kind: GroupKind,
+    private readonly on: string,
+    private readonly apply?: (p: Placement) => void,
+  ) {
+    const g = loadAutoAssignGroups(db, kind, on);
+    this.planner = new AssignmentPlanner(g.groups, g.links, g.otherNames);
+    this.groupIds = g.groups.map((x) => x.id);
+    this.otherIds = [...g.otherNames.keys()];
+    this.otherLabel = kindLabel(kind === 'working_group' ? 'practice_area' : 'working_group');
+  }
+
+  *rows(): Generator<PlanRow> {
+    for (const m of autoAssignCandidates(this.db, this.on, { groupIds: this.groupIds, otherIds: this.otherIds })) {
+      const e = this.planner.place(m);
+      if (e.placed) {
+        this.placements++;
+        this.digest.update(`${m.id}>${e.placement.groupId}\n`);
+        this.apply?.(e.placement);
+        yield { email: m.email, group: e.placement.groupName, reason: describeReason(e.placement, this.otherLabel) };
+      } else {
+        this.unplaced++;
+        this.digest.update(`${m.id}>\n`);
+        yield { email: m.email, group: null, reason: `unplaced: no ${kindLabel(this.kind)} has room` };
+      }
+    }
+  }
+
+  /** Runs the pass to its end without keeping its rows. */
+  drain(): void {
+    for (const row of this.rows()) void row;
+  }
+
+  fill(): GroupFill[] {
+    return this.planner.fill();
+  }
+
+  /** The digest of every decision (call once, after the rows). */
+  decisions(): string {
+    return this.digest.digest('hex');
+  }
 }
 
+/** JSON as renderList writes it (an array of objects, two-space indents), one row at a time. */
+function prettyJsonEncoder<R>(columns: readonly ListColumn<R>[]): RowEncoder<R> {
+  return {
+    head: '[',
+    rows: (batch, index) => {
+      let text = '';
+      for (let i = 0; i < batch.length; i++) {
+        const obj = Object.fromEntries(columns.map((c) => [c.header, c.value(batch[i] as R)]));
+        text += `${index + i === 0 ? '\n' : ',\n'}  ${JSON.stringify(obj, null, 2).replace(/\n/g, '\n  ')}`;
+      }
+      return text;
+    },
+    tail: (count) => (count === 0 ? ']\n' : '\n]\n'),
+  };
+}
+
+/**
+ * Prints a pass's plan: a terminal table shows its first rows (the rest are counted and said),
+ * anything else streams every row with backpressure, so memory stays flat however many members
+ * the plan places. Runs the pass to its end.
+ */
+async function printPlan(ctx: CliContext, format: ListFormat, pass: PlanPass): Promise<void> {
+  if (format === 'table' && tableOnTerminal(ctx)) {
+    const shown: PlanRow[] = [];
+    for (const r of pass.rows()) {
+      if (shown.length < TERMINAL_PLAN_ROWS) shown.push(r);
+    }
+    if (shown.length > 0) emit(ctx, renderTable(ctx, shown, tableCols));
+    const total = pass.placements + pass.unplaced;
+    if (total > shown.length) ctx.stderr.write(`showing ${shown.length} of ${total} plan rows; --format csv or -o plan.csv writes them all\n`);
+    return;
+  }
+  const sink: ResultSink = openResultSink(ctx);
+  try {
+    let enc: RowEncoder<PlanRow>;
+    if (format === 'json') enc = prettyJsonEncoder(PLAN_COLUMNS);
+    else if (format === 'csv') enc = csvEncoder(PLAN_COLUMNS.map((c) => ({ header: c.header, value: c.value, numeric: c.numeric ?? false })));
+    else {
+      const columns = shownColumns(ctx, tableCols);
+      enc = { ...linesEncoder((r: PlanRow) => tsvLine(columns, r)), head: `${columns.map((c) => c.header).join('\t')}\n` };
+    }
+    await streamRows(ctx, sink, pass.rows(), enc);
+    sink.commit();
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+const tableCols = PLAN_COLUMNS.map((c) => ({ header: c.header, value: c.value, align: c.numeric ? ('right' as const) : ('left' as const) }));
+
+/**
+ * --auto: a first pass prints the plan (inside one read transaction, so it is one snapshot); a
+ * second pass, in the write transaction, places the same members again and opens each
+ * assignment, and is rolled back unless its decisions are exactly the printed ones (another
+ * command may write between the two, or while a confirmation is open).
+ */
 async function runAuto(kind: GroupKind, dryRun: boolean, ctx: CliContext): Promise<GroupsAssignResult> {
   const format = resolveFormat(ctx, LIST_FORMATS, 'csv');
   const db = ctx.db();
   const on = today(ctx);
   const label = kindLabel(kind);
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const plan = (): AssignmentPlan => planAssignments(loadAutoAssignInputs(db, kind, on));
-  /** Prints the plan; false when there is nothing to place. */
-  const show = (p: AssignmentPlan): boolean => {
-    if (p.placements.length === 0 && p.unplaced.length === 0) {
-      ctx.info(`every active member is already in a ${label}; nothing to do`);
-      return false;
+  const shown = new PlanPass(db, kind, on);
+  const empty = (): boolean => shown.placements === 0 && shown.unplaced === 0;
+  db.exec('BEGIN');
+  try {
+    // Nothing to place prints nothing, not even a header: find out before printing.
+    if (!autoAssignCandidates(db, on, { groupIds: loadAutoAssignGroups(db, kind, on).groups.map((g) => g.id), otherIds: [] }, 1).next().done) {
+      await printPlan(ctx, format, shown);
     }
-    emit(ctx, renderList(ctx, format, planRows(p, kind), PLAN_COLUMNS));
-    for (const f of p.fill) {
-      if (f.after !== f.before) ctx.info(`${f.name}: ${f.before} → ${f.after}${f.capacity === null ? '' : ` (capacity ${f.capacity})`}`);
-    }
-    if (p.unplaced.length > 0) ctx.warn(`${count(p.unplaced.length, 'member')} fit in no ${label}: every one is full`);
-    return true;
-  };
-  const apply = (p: AssignmentPlan): void => {
-    for (const x of p.placements) openAssignment(db, { memberId: x.memberId, groupId: x.groupId, on, source: 'auto' });
-  };
-  const done = (p: AssignmentPlan): GroupsAssignResult => {
-    ctx.info(`assigned ${count(p.placements.length, 'member')} to ${label}s on ${on}`);
-    return { changes: p.placements.map((x) => ({ email: x.email, group: x.groupName, change: 'assigned' })), plan: p, applied: true };
-  };
-
-  if (ctx.globals.yes && !dryRun) {
-    // Nothing to wait for: plan, print and apply under one write lock, so what is printed is what is applied.
-    const p = inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
-      const planned = plan();
-      if (show(planned)) apply(planned);
-      return planned;
-    }));
-    return p.placements.length === 0 ? { changes: [], plan: p, applied: false } : done(p);
+  } finally {
+    db.exec('COMMIT');
   }
-  const p = plan();
-  if (!show(p)) return { changes: [], plan: p, applied: false };
-  const n = p.placements.length;
+  const planned = { placements: shown.placements, unplaced: shown.unplaced };
+  if (empty()) {
+    ctx.info(`every active member is already in a ${label}; nothing to do`);
+    return { changes: [], planned, applied: false };
+  }
+  for (const f of shown.fill()) {
+    if (f.after !== f.before) ctx.info(`${f.name}: ${f.before} → ${f.after}${f.capacity === null ? '' : ` (capacity ${f.capacity})`}`);
+  }
+  if (shown.unplaced > 0) ctx.warn(`${count(shown.unplaced, 'member')} fit in no ${label}: every one is full`);
+  const n = shown.placements;
   if (dryRun) {
     ctx.info(`dry run: ${count(n, 'assignment')} planned; nothing was changed`);
-    return { changes: [], plan: p, applied: false };
+    return { changes: [], planned, applied: false };
   }
-  if (n === 0) return { changes: [], plan: p, applied: false };
-  if (!ctx.canPrompt()) ctx.requireFlag('--yes', `applying this plan of ${count(n, 'assignment')} needs a confirmation (--dry-run only shows it)`);
-  await ctx.confirmOrCancel(`Apply this plan: ${count(n, 'member')} to ${label}s?`);
+  if (n === 0) return { changes: [], planned, applied: false };
+  const printed = shown.decisions();
+  if (!ctx.globals.yes) {
+    if (!ctx.canPrompt()) ctx.requireFlag('--yes', `applying this plan of ${count(n, 'assignment')} needs a confirmation (--dry-run only shows it)`);
+    await ctx.confirmOrCancel(`Apply this plan: ${count(n, 'member')} to ${label}s?`);
+  }
   inTransaction(db, () => withHistoryGuard(ctx, db, 'groups assign', null, () => {
-    // Another command may have written while the prompt was open: apply only the plan that was shown.
-    if (!samePlan(p, plan())) {
-      throw new UsageError('the groups or members changed while the plan was shown; nothing was changed', 'run the command again to see the new plan');
+    const applied = new PlanPass(db, kind, on, (x) => openAssignment(db, { memberId: x.memberId, groupId: x.groupId, on, source: 'auto' }));
+    applied.drain();
+    if (applied.decisions() !== printed) {
+      throw new UsageError(`the groups or members changed while the plan was ${ctx.globals.yes ? 'printed' : 'shown'}; nothing was changed`, 'run the command again to see the new plan');
     }
-    apply(p);
   }));
-  return done(p);
+  ctx.info(`assigned ${count(n, 'member')} to ${label}s on ${on}`);
+  return { changes: [], planned, applied: true };
 }
 
 export async function runGroupsAssign(opts: GroupsAssignOptions, ctx: CliContext): Promise<GroupsAssignResult> {
