@@ -2,9 +2,7 @@ import { withHistoryGuard } from '../../history-guard.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../../errors.js';
 import { createHash } from 'node:crypto';
-import { emit, openResultSink, renderTable, resolveFormat, shownColumns, tableOnTerminal, tsvLine, type ResultSink } from '../../output.js';
-import { linesEncoder, streamRows, type RowEncoder } from '../../stream.js';
-import { csvEncoder } from '../../../csv/write.js';
+import { emit, renderTable, resolveFormat, tableOnTerminal } from '../../output.js';
 import { AssignmentPlanner, describeReason, type GroupFill, type Placement } from '../../../core/assign.js';
 import type { Db } from '../../../db/open.js';
 import {
@@ -19,7 +17,7 @@ import {
   type GroupKind,
   type GroupRef,
 } from '../../../db/groups-repo.js';
-import { inTransaction, kindLabel, LIST_FORMATS, resolveGroup, resolveMember, today, type ListColumn, type ListFormat } from './shared.js';
+import { inTransaction, kindLabel, LIST_FORMATS, resolveGroup, resolveMember, streamList, today, type ListColumn, type ListFormat } from './shared.js';
 
 export type GroupsAssignOptions =
   | { readonly mode: 'manual'; readonly member: string; readonly groups: readonly string[] }
@@ -228,53 +226,23 @@ class PlanPass {
   }
 }
 
-/** JSON as renderList writes it (an array of objects, two-space indents), one row at a time. */
-function prettyJsonEncoder<R>(columns: readonly ListColumn<R>[]): RowEncoder<R> {
-  return {
-    head: '[',
-    rows: (batch, index) => {
-      let text = '';
-      for (let i = 0; i < batch.length; i++) {
-        const obj = Object.fromEntries(columns.map((c) => [c.header, c.value(batch[i] as R)]));
-        text += `${index + i === 0 ? '\n' : ',\n'}  ${JSON.stringify(obj, null, 2).replace(/\n/g, '\n  ')}`;
-      }
-      return text;
-    },
-    tail: (count) => (count === 0 ? ']\n' : '\n]\n'),
-  };
-}
-
 /**
  * Prints a pass's plan: a terminal table shows its first rows (the rest are counted and said),
- * anything else streams every row with backpressure, so memory stays flat however many members
- * the plan places. Runs the pass to its end.
+ * anything else streams every row with backpressure (streamList), so memory stays flat however
+ * many members the plan places. Runs the pass to its end.
  */
 async function printPlan(ctx: CliContext, format: ListFormat, pass: PlanPass): Promise<void> {
-  if (format === 'table' && tableOnTerminal(ctx)) {
-    const shown: PlanRow[] = [];
-    for (const r of pass.rows()) {
-      if (shown.length < TERMINAL_PLAN_ROWS) shown.push(r);
-    }
-    if (shown.length > 0) emit(ctx, renderTable(ctx, shown, tableCols));
-    const total = pass.placements + pass.unplaced;
-    if (total > shown.length) ctx.stderr.write(`showing ${shown.length} of ${total} plan rows; --format csv or -o plan.csv writes them all\n`);
+  if (format !== 'table' || !tableOnTerminal(ctx)) {
+    await streamList(ctx, format, pass.rows(), PLAN_COLUMNS);
     return;
   }
-  const sink: ResultSink = openResultSink(ctx);
-  try {
-    let enc: RowEncoder<PlanRow>;
-    if (format === 'json') enc = prettyJsonEncoder(PLAN_COLUMNS);
-    else if (format === 'csv') enc = csvEncoder(PLAN_COLUMNS.map((c) => ({ header: c.header, value: c.value, numeric: c.numeric ?? false })));
-    else {
-      const columns = shownColumns(ctx, tableCols);
-      enc = { ...linesEncoder((r: PlanRow) => tsvLine(columns, r)), head: `${columns.map((c) => c.header).join('\t')}\n` };
-    }
-    await streamRows(ctx, sink, pass.rows(), enc);
-    sink.commit();
-  } catch (err) {
-    sink.abort();
-    throw err;
+  const shown: PlanRow[] = [];
+  for (const r of pass.rows()) {
+    if (shown.length < TERMINAL_PLAN_ROWS) shown.push(r);
   }
+  if (shown.length > 0) emit(ctx, renderTable(ctx, shown, tableCols));
+  const total = pass.placements + pass.unplaced;
+  if (total > shown.length) ctx.stderr.write(`showing ${shown.length} of ${total} plan rows; --format csv or -o plan.csv writes them all\n`);
 }
 
 const tableCols = PLAN_COLUMNS.map((c) => ({ header: c.header, value: c.value, align: c.numeric ? ('right' as const) : ('left' as const) }));
