@@ -262,6 +262,29 @@ describe('import events and attendance', () => {
     ]);
   });
 
+  it('a repeated pair is a duplicate whether its first row added a row, updated one or left a stored one unchanged', async () => {
+    const t = await loaded();
+    const file = [
+      'event_id,email,registered,attended,satisfaction,nps,comment',
+      '2023-01-CM,bob.ray@nasa.gov,yes,yes,4,9,', // stored, unchanged
+      '2023-01-CM,new.one@gsa.gov,yes,yes,2,,', // new
+      '2023-03-TR,fay@opm.gov,yes,yes,4,,', // stored, updated (was 5)
+      '2023-01-CM,bob.ray@nasa.gov,yes,yes,1,1,',
+      '2023-01-CM,new.one@gsa.gov,yes,yes,5,,',
+      '2023-03-TR,fay@opm.gov,yes,yes,3,,',
+      '',
+    ].join('\n');
+    const r = await t.run(['import', 'attendance', writeFile(t.dir, 'again.csv', file)]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('6 rows read: 1 added, 1 updated, 1 unchanged, 0 reactivated, 0 deactivated, 3 rejected');
+    expect(r.stderr).toContain('rejected by reason: duplicate_in_file 3');
+    expect(query(t.dbPath, "SELECT email, satisfaction, nps FROM attendance WHERE email IN ('bob.ray@nasa.gov', 'new.one@gsa.gov', 'fay@opm.gov') AND event_id IN ('2023-01-CM', '2023-03-TR') ORDER BY email")).toEqual([
+      { email: 'bob.ray@nasa.gov', satisfaction: 4, nps: 9 },
+      { email: 'fay@opm.gov', satisfaction: 4, nps: null },
+      { email: 'new.one@gsa.gov', satisfaction: 2, nps: null },
+    ]);
+  });
+
   it('--event supplies the event for a file without event_id; an unknown --event is a usage error', async () => {
     const t = await loaded();
     const survey = writeFile(t.dir, 'survey.csv', 'Email Address,Rating,NPS\njo@gsa.gov,4,8\nkim@gsa.gov,,\n');

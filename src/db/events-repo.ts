@@ -69,14 +69,21 @@ export interface EventsRepo {
    * Inserts or updates one (event, email) row, linking member_id when the address is a
    * member's. Re-importing the same row updates it, never duplicates it.
    */
-  upsertAttendance(rec: AttendanceRecord, batchId: number | null, keep?: ReadonlySet<AttendanceKeepable>): UpsertResult<AttendanceRow> & { readonly memberId: number | null };
+  /** `stored`: the row as getAttendance just read it (undefined: none), to save reading it again. */
+  upsertAttendance(
+    rec: AttendanceRecord,
+    batchId: number | null,
+    keep: ReadonlySet<AttendanceKeepable>,
+    stored: AttendanceRow | undefined,
+  ): UpsertResult<AttendanceRow> & { readonly memberId: number | null };
   /** Links earlier attendance rows whose attendee has become a member since; returns the count. */
   linkNewMembers(): number;
 }
 
 /**
- * The (event, email) pairs an attendance import has met, to tell a repeated pair
- * (duplicate_in_file). A TEMP table rather than a Set, so memory stays flat on a file of
+ * The (event, email) pairs an attendance import has met among rows stored before it, to tell a
+ * repeated pair (duplicate_in_file) whose first row changed nothing; a pair whose row the import
+ * added or updated is told by the row's batch ids. A TEMP table rather than a Set, so memory stays flat on a file of
  * millions of rows; `add` returns false for a pair met before. Call `drop` at the import's end.
  */
 export function createAttendanceSeen(db: Db): { add(eventId: string, email: string): boolean; drop(): void } {
@@ -158,7 +165,7 @@ function createEventsRepo(db: Db): EventsRepo {
       updateEvent.run(params);
       return { outcome: 'updated', before };
     },
-    upsertAttendance(rec, batchId, keep = KEEP_NOTHING) {
+    upsertAttendance(rec, batchId, keep, before) {
       const params = {
         event_id: rec.eventId,
         email: rec.email,
@@ -170,7 +177,6 @@ function createEventsRepo(db: Db): EventsRepo {
         comment: rec.comment,
         batch: batchId,
       };
-      const before = getAttendance.get(rec.eventId, rec.email);
       if (before === undefined) {
         insertAttendance.run(params);
         return { outcome: 'added', before: null, memberId: params.member_id };

@@ -75,15 +75,17 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
               const v = validateAttendanceRow(raw, { defaultEventId: eventId, eventExists });
               if (!v.ok) return { reason: v.reason, detail: v.detail, email: (raw.email ?? '').trim().toLowerCase() || null };
               const rec = v.record;
-              if (!seen.add(rec.eventId, rec.email)) {
+              // A pair met earlier in this file: this batch added or updated its row, or, for a row
+              // stored before the import, the seen set has it (only those go in: most are new).
+              const before = repo.getAttendance(rec.eventId, rec.email);
+              if (before !== undefined && (before.created_batch === batchId || before.updated_batch === batchId || !seen.add(rec.eventId, rec.email))) {
                 if (attendeeReport) return 'unchanged';
                 return { reason: 'duplicate_in_file', detail: `${rec.email} at ${rec.eventId} appears earlier in the file (the first row wins)`, email: rec.email };
               }
               const chosen = rec.satisfaction === null && rec.nps === null ? keepWithAttended : keep;
               if (!rec.attended && !chosen.has('attended') && (chosen.has('satisfaction') || chosen.has('nps'))) {
                 // attended=no must not leave a stored score behind (a response without attendance).
-                const stored = repo.getAttendance(rec.eventId, rec.email);
-                if (stored && ((chosen.has('satisfaction') && stored.satisfaction !== null) || (chosen.has('nps') && stored.nps !== null))) {
+                if (before && ((chosen.has('satisfaction') && before.satisfaction !== null) || (chosen.has('nps') && before.nps !== null))) {
                   return {
                     reason: 'bad_value',
                     detail: `${rec.email}: attended is no but a score from an earlier import is stored for ${rec.eventId} (add blank satisfaction and nps columns to clear it)`,
@@ -91,7 +93,7 @@ function attendanceImportHandler(ctx: CliContext, maps: readonly string[], event
                   };
                 }
               }
-              const r = repo.upsertAttendance(rec, batchId, chosen);
+              const r = repo.upsertAttendance(rec, batchId, chosen, before);
               if (r.outcome === 'added') rollups.add(rec, r.memberId);
               else if (r.outcome === 'updated' && r.before) changes.record('attendance', [rec.eventId, rec.email], 'update', r.before);
               return r.outcome;
