@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dumpTables, openDb, spawnAicop, tempDb, writeFile } from './helpers.js';
 import { listEventSummaries } from '../src/db/events-repo.js';
+import { ROLLUP_CONTENTS } from '../src/db/rollups.js';
 import { summarizeScores } from '../src/core/satisfaction.js';
 
 /** 3 events: two in FY 2023, one in FY 2024 (2023-10-05), with friendly headers and values. */
@@ -284,6 +285,36 @@ describe('import events and attendance', () => {
       { email: 'new.one@gsa.gov', satisfaction: 2, nps: null },
     ]);
   });
+
+  it('a file of over 100,000 new rows rebuilds attendance_member once, identical, with exact rollups; a dry run leaves it as it was', async () => {
+    const t = await loaded();
+    const schema = () => query<{ name: string; sql: string }>(t.dbPath, "SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'attendance' ORDER BY name");
+    const before = schema();
+    expect(before.map((r) => r.name)).toContain('attendance_member');
+    // 100,050 rows: 3 events × 33,350 people, members (ann, bob: their five stored rows updated) among them, one in three absent.
+    const people = Array.from({ length: 33_350 }, (_, i) => (i === 1 ? 'ann.lee@gsa.gov' : i === 2 ? 'bob.ray@nasa.gov' : `p${i}@agency${i % 50}.gov`));
+    const lines = ['event_id,email,registered,attended,satisfaction'];
+    for (const ev of ['2023-01-CM', '2023-03-TR', '2023-10-WS']) for (const [i, p] of people.entries()) lines.push(`${ev},${p},yes,${i % 3 ? 'yes' : 'no'},${i % 3 ? (i % 5) + 1 : ''}`);
+    const file = writeFile(t.dir, 'big.csv', `${lines.join('\n')}\n`);
+    const dry = await t.run(['import', 'attendance', '--dry-run', file]);
+    expect(dry.code).toBe(0);
+    expect(schema()).toEqual(before);
+    const r = await t.run(['import', 'attendance', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('100050 rows read: 100045 added, 5 updated, 0 unchanged');
+    expect(schema()).toEqual(before);
+    const db = openDb(t.dbPath);
+    try {
+      for (const [table, select] of Object.entries(ROLLUP_CONTENTS)) {
+        const rows = (sql: string) => (db.prepare(sql).raw().all() as unknown[][]).map((x) => JSON.stringify(x)).sort();
+        expect(rows(`SELECT * FROM ${table}`), table).toEqual(rows(select));
+      }
+      expect(db.prepare("SELECT count(*) FROM attendance WHERE member_id IS NOT NULL").pluck().get()).toBe(6);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  }, 120_000);
 
   it('--event supplies the event for a file without event_id; an unknown --event is a usage error', async () => {
     const t = await loaded();

@@ -99,23 +99,33 @@ const ADD_EVENT_STATS = `UPDATE event_stats SET registrations = registrations + 
   WHERE event_id = ?`;
 /** event_stats' tallies in its column order: registrations, attendances, s1..s5, n0..n10. */
 const TALLIES = 18;
+/**
+ * The staged rows sorted once by person (email; for members, member id) within the fiscal year,
+ * then added one row at a time by upserts rather than GROUP BY: in that order each target's
+ * inserts advance through a few key ranges at once (one per group of the year), so they stay on
+ * hot pages, and the sort is of the staged rows rather than of their four group rows each. On
+ * a million rows this took the per-group sets from 12.6 to 7.5 CPU s (docs/design.md).
+ */
+const BY_EMAIL = `DROP TABLE IF EXISTS temp.aicop_attended_by_email;
+  CREATE TEMP TABLE aicop_attended_by_email AS SELECT fy, event_id, email FROM temp.aicop_new_attended ORDER BY fy, email`;
+const BY_MEMBER = `DROP TABLE IF EXISTS temp.aicop_attended_by_member;
+  CREATE TEMP TABLE aicop_attended_by_member AS
+  SELECT t.fy, t.event_id, t.member_id FROM temp.aicop_new_attended t
+    JOIN member_spans s ON s.member_id = t.member_id AND s.start_on <= t.held_on AND (s.end_on IS NULL OR s.end_on > t.held_on)
+  WHERE t.member_id IS NOT NULL ORDER BY 1, 3`;
+// WHERE true: an upsert's SELECT needs one before ON CONFLICT (SQLite's parsing ambiguity).
 const ADD_ATTENDEES = `INSERT INTO attendee_fy (fy, email, n)
-  SELECT fy, email, count(*) FROM temp.aicop_new_attended GROUP BY 1, 2
-  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
-const ADD_MEMBER_ATTENDEES = `INSERT INTO member_attendee_fy (fy, member_id, n)
-  SELECT t.fy, t.member_id, count(*) FROM temp.aicop_new_attended t
-    JOIN member_spans s ON s.member_id = t.member_id AND s.start_on <= t.held_on AND (s.end_on IS NULL OR s.end_on > t.held_on)
-  WHERE t.member_id IS NOT NULL GROUP BY 1, 2
-  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+  SELECT fy, email, 1 FROM temp.aicop_attended_by_email WHERE true
+  ON CONFLICT DO UPDATE SET n = n + 1`;
 const ADD_ATTENDEE_GROUPS = `INSERT INTO attendee_group_fy (fy, dim, key, email, n)
-  SELECT t.fy, k.dim, k.key, t.email, count(*) FROM temp.aicop_new_attended t JOIN event_group_keys k ON k.event_id = t.event_id
-  GROUP BY 1, 2, 3, 4
-  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+  SELECT t.fy, k.dim, k.key, t.email, 1 FROM temp.aicop_attended_by_email t JOIN event_group_keys k ON k.event_id = t.event_id WHERE true
+  ON CONFLICT DO UPDATE SET n = n + 1`;
+const ADD_MEMBER_ATTENDEES = `INSERT INTO member_attendee_fy (fy, member_id, n)
+  SELECT fy, member_id, 1 FROM temp.aicop_attended_by_member WHERE true
+  ON CONFLICT DO UPDATE SET n = n + 1`;
 const ADD_MEMBER_ATTENDEE_GROUPS = `INSERT INTO member_attendee_group_fy (fy, dim, key, member_id, n)
-  SELECT t.fy, k.dim, k.key, t.member_id, count(*) FROM temp.aicop_new_attended t JOIN event_group_keys k ON k.event_id = t.event_id
-    JOIN member_spans s ON s.member_id = t.member_id AND s.start_on <= t.held_on AND (s.end_on IS NULL OR s.end_on > t.held_on)
-  WHERE t.member_id IS NOT NULL GROUP BY 1, 2, 3, 4
-  ON CONFLICT DO UPDATE SET n = n + excluded.n`;
+  SELECT t.fy, k.dim, k.key, t.member_id, 1 FROM temp.aicop_attended_by_member t JOIN event_group_keys k ON k.event_id = t.event_id WHERE true
+  ON CONFLICT DO UPDATE SET n = n + 1`;
 /**
  * A fiscal year's group counts, recounted from the two per-group tables: each read in its own
  * key order, so the counts need no sort (one UNION ALL grouped them through a temporary b-tree).
@@ -145,6 +155,7 @@ export interface AttendanceRollups {
  */
 export function bulkAttendanceRollups(db: Db): AttendanceRollups {
   db.exec(STAGE);
+  const memberIndex = deferredMemberIndex(db);
   const stage = db.prepare<[number, string, string, string, number | null]>(STAGE_ROW);
   const eventOf = db.prepare<[string], { fy: number; held_on: string }>('SELECT fy, held_on FROM event_stats WHERE event_id = ?');
   const events = new Map<string, { fy: number; heldOn: string; tallies: number[] }>();
@@ -158,6 +169,7 @@ export function bulkAttendanceRollups(db: Db): AttendanceRollups {
         ev = { fy: es.fy, heldOn: es.held_on, tallies: new Array<number>(TALLIES).fill(0) };
         events.set(row.eventId, ev);
       }
+      memberIndex.added();
       const t = ev.tallies;
       if (row.registered) t[0] = (t[0] ?? 0) + 1;
       if (row.satisfaction !== null) t[1 + row.satisfaction] = (t[1 + row.satisfaction] ?? 0) + 1;
@@ -169,14 +181,19 @@ export function bulkAttendanceRollups(db: Db): AttendanceRollups {
       }
     },
     finish() {
+      memberIndex.restore();
       const addStats = db.prepare(ADD_EVENT_STATS);
       for (const [id, ev] of events) addStats.run(...ev.tallies, id);
       if (fys.size > 0) {
-        db.prepare(ADD_ATTENDEES).run();
-        db.prepare(ADD_MEMBER_ATTENDEES).run();
         db.prepare("INSERT INTO meta (key, value) VALUES ('bulk:attendee_groups', '1') ON CONFLICT (key) DO NOTHING").run();
+        db.exec(BY_EMAIL);
+        db.prepare(ADD_ATTENDEES).run();
         db.prepare(ADD_ATTENDEE_GROUPS).run();
+        db.exec('DROP TABLE temp.aicop_attended_by_email');
+        db.exec(BY_MEMBER);
+        db.prepare(ADD_MEMBER_ATTENDEES).run();
         db.prepare(ADD_MEMBER_ATTENDEE_GROUPS).run();
+        db.exec('DROP TABLE temp.aicop_attended_by_member');
         const clear = db.prepare('DELETE FROM attendee_group_count WHERE fy = ?');
         const attendees = db.prepare(RECOUNT_ATTENDEES);
         const members = db.prepare(RECOUNT_MEMBER_ATTENDEES);
@@ -205,4 +222,37 @@ export function addToRollups(db: Db, table: Exclude<BulkTable, 'attendance'>, fi
 /** Restores the table's INSERT trigger (every row inserted meanwhile must have been added). */
 export function resumeRollups(db: Db, table: BulkTable): void {
   db.prepare('DELETE FROM meta WHERE key = ?').run(`bulk:${table}`);
+}
+
+/** Rows an import adds before it considers rebuilding attendance_member rather than keeping it up. */
+const DEFER_AFTER = 100_000;
+
+/**
+ * attendance_member (member_id, then the table's key: event id and email) takes rows in random
+ * order: at a million rows it outgrows the page cache and its upkeep cost 5.3 CPU s, spilling and
+ * re-reading pages, where building it once after the load costs 1.5 s. So an import that has
+ * added DEFER_AFTER rows to a table of at most twice that many drops the index, inside its
+ * transaction, and builds it again with its stored definition before its rollups are added (a
+ * rollback restores it as it was). Nothing the import runs meanwhile reads it: it never deletes,
+ * and it links attendees to members before its first row. Into a bigger table the index is kept
+ * up, since rebuilding it would cost as much as the table.
+ */
+function deferredMemberIndex(db: Db): { added(): void; restore(): void } {
+  let added = 0;
+  let dropped: string | undefined;
+  return {
+    added() {
+      if (++added !== DEFER_AFTER) return;
+      const rows = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM attendance LIMIT ${2 * DEFER_AFTER + 1})`).pluck().get() as number;
+      if (rows > 2 * DEFER_AFTER) return;
+      const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'attendance_member'").pluck().get() as string | undefined;
+      if (sql === undefined) return;
+      db.exec('DROP INDEX attendance_member');
+      dropped = sql;
+    },
+    restore() {
+      if (dropped !== undefined) db.exec(dropped);
+      dropped = undefined;
+    },
+  };
 }
