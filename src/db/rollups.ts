@@ -136,7 +136,7 @@ const RECOUNT_MEMBER_ATTENDEES = `INSERT INTO attendee_group_count (fy, dim, key
   SELECT fy, dim, key, 0, count(*) FROM member_attendee_group_fy WHERE fy = ? GROUP BY 1, 2, 3
   ON CONFLICT DO UPDATE SET member_attendees = excluded.member_attendees`;
 
-/** The per-import bulk upkeep of the attendance rollups (see addAttendance). */
+/** The per-import bulk upkeep of the attendance rollups (see bulkAttendanceRollups). */
 export interface AttendanceRollups {
   /** Takes a row the import has just inserted (never one it updated), linked to member `memberId`. */
   add(row: NewAttendance, memberId: number | null): void;
@@ -149,7 +149,7 @@ export interface AttendanceRollups {
  * triggers standing aside (suspendRollups(db, 'attendance')): each new row is tallied per event
  * here (a few hundred events, so in memory) and, when attended, staged in a TEMP table; finish()
  * adds the tallies to event_stats, the staged rows to attendee_fy, member_attendee_fy and the
- * per-group attendee sets (migration 018) with grouped statements, their count triggers standing
+ * per-group attendee sets (migration 018) sorted by person and upserted, their count triggers standing
  * aside, then recounts the group counts of the fiscal years concerned. The rollup tests compare
  * the result with ROLLUP_CONTENTS.
  */
