@@ -411,11 +411,59 @@ const QUARTER_GROUP_ATTENDEES_SQL = `WITH x AS MATERIALIZED (
          UNION ALL SELECT dim, key, attendees, member_attendees FROM attendee_group_count WHERE fy = :fy AND dim = 'quarter' AND key = :quarter)
        ORDER BY dim, key`;
 
+/**
+ * The group cells of a quarter. An assignment counts at day D when it and one of its member's
+ * spans both cover D: a pair (assignment, span) whose common interval [lo, hi) — lo the later of
+ * the two starts, hi the earlier of the two ends — holds D. group_fy counts the pairs active at
+ * the end of FY N − 1 (from_fy <= N − 1 < to_fy); the pairs active at the quarter's end are those
+ * plus the pairs whose lo falls from the FY's first day to :end, less those whose hi falls there
+ * (only pairs with lo < hi; one that begins and ends in the range adds nothing). lo is the
+ * assignment's start (the span began first or that day) or the span's start (the assignment began
+ * first); hi the removal (the span ends later or that day) or the span's end. The assignments
+ * begun or removed since the FY began are read once (MATERIALIZED), the spans begun or ended then
+ * through their date indexes. joined_in_fy: distinct members whose assignment began within the
+ * quarter while they were members, as GROUP_CELLS_SQL counts them.
+ */
+const QUARTER_GROUP_CELLS_SQL = `WITH moved AS MATERIALIZED (
+         SELECT group_id, member_id, assigned_on, removed_on FROM assignments
+         WHERE (assigned_on >= :fyStart AND assigned_on <= :end) OR (removed_on >= :fyStart AND removed_on <= :end)),
+       delta AS (
+         SELECT a.group_id, 1 AS d FROM moved a JOIN member_spans s ON s.member_id = a.member_id
+           WHERE a.assigned_on >= :fyStart AND a.assigned_on <= :end AND s.start_on <= a.assigned_on
+             AND (s.end_on IS NULL OR s.end_on > a.assigned_on) AND (a.removed_on IS NULL OR a.removed_on > a.assigned_on)
+         UNION ALL
+         SELECT a.group_id, 1 FROM member_spans s JOIN assignments a ON a.member_id = s.member_id
+           WHERE s.start_on >= :fyStart AND s.start_on <= :end AND a.assigned_on < s.start_on
+             AND (a.removed_on IS NULL OR a.removed_on > s.start_on) AND (s.end_on IS NULL OR s.end_on > s.start_on)
+         UNION ALL
+         SELECT a.group_id, -1 FROM moved a JOIN member_spans s ON s.member_id = a.member_id
+           WHERE a.removed_on >= :fyStart AND a.removed_on <= :end AND (s.end_on IS NULL OR s.end_on >= a.removed_on)
+             AND max(a.assigned_on, s.start_on) < a.removed_on
+         UNION ALL
+         SELECT a.group_id, -1 FROM member_spans s JOIN assignments a ON a.member_id = s.member_id
+           WHERE s.end_on >= :fyStart AND s.end_on <= :end AND (a.removed_on IS NULL OR a.removed_on > s.end_on)
+             AND max(a.assigned_on, s.start_on) < s.end_on
+         UNION ALL
+         SELECT group_id, n FROM group_fy WHERE from_fy < :fy AND (to_fy = 0 OR to_fy >= :fy))
+       SELECT g.id, g.name, g.kind,
+         coalesce(x.members_at_end, 0) AS members_at_end,
+         coalesce(j.joined_in_fy, 0) AS joined_in_fy
+       FROM groups g
+       LEFT JOIN (SELECT group_id, sum(d) AS members_at_end FROM delta GROUP BY group_id) x ON x.group_id = g.id
+       LEFT JOIN (
+         SELECT a.group_id, count(DISTINCT a.member_id) AS joined_in_fy FROM moved a
+         WHERE ${WITHIN('a.assigned_on')}
+           AND EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'a.assigned_on')})
+         GROUP BY a.group_id
+       ) j ON j.group_id = g.id
+       WHERE g.archived_on IS NULL OR g.archived_on >= :start
+       ORDER BY g.kind DESC, g.id`;
+
 /** The queries of one fiscal quarter (d: the quarter's dates, d.fy its FY): the same figures as REFERENCE_QUERIES over those dates. */
 export const QUARTER_QUERIES: ReportQueries = {
   memberCells: (db, d) => db.prepare(QUARTER_MEMBER_CELLS_SQL).all({ fy: d.fy, fyStart: fyStartOf(d.fy), before: d.before, start: d.start, end: d.end }) as MemberCell[],
   agenciesWithMembers: ROLLUP_QUERIES.agenciesWithMembers,
-  groupCells: REFERENCE_QUERIES.groupCells,
+  groupCells: (db, d) => db.prepare(QUARTER_GROUP_CELLS_SQL).all({ fy: d.fy, fyStart: fyStartOf(d.fy), start: d.start, end: d.end }) as GroupCell[],
   eventCells: (db, d) => (db.prepare(QUARTER_EVENT_CELLS_SQL).all({ start: d.start, end: d.end }) as EventRow[]).map(toEventCell),
   attendeeTotals: (db, d) => db.prepare(QUARTER_ATTENDEES_SQL).get({ fy: d.fy, quarter: quarterKeyOf(d.start) }) as AttendeeTotals,
   groupAttendees: (db, d) => db.prepare(QUARTER_GROUP_ATTENDEES_SQL).all({ fy: d.fy, quarter: quarterKeyOf(d.start), start: d.start, end: d.end }) as GroupAttendees[],
