@@ -130,6 +130,36 @@ describe('closed fiscal years stay as published (SPEC §10)', () => {
     }
   }, 60_000);
 
+  it('a year closed before a figure existed (an earlier aicop): report diff does not call the new figure a restatement, and still names real ones', async () => {
+    const t = tempDb();
+    expect((await t.run(['init'], at('2021-03-01'))).code).toBe(0);
+    expect((await t.run(['import', 'members', writeFile(t.dir, 'r.csv', roster('a@alpha-test.gov,Ann,A,employee,2021-01-15', 'b@alpha-test.gov,Bo,B,employee,2021-01-15'))], at('2022-10-15'))).code).toBe(0);
+    expect((await t.run(['import', 'events', writeFile(t.dir, 'e1.csv', 'id,title,type,held_on\nE1,Meet,community_meeting,2022-03-10\n')], at('2022-10-15'))).code).toBe(0);
+    expect((await t.run(['import', 'attendance', writeFile(t.dir, 'a1.csv', 'event_id,email,attended,satisfaction\nE1,a@alpha-test.gov,yes,5\n')], at('2022-10-15'))).code).toBe(0);
+    expect((await t.run(['report', 'close', '--fy', '2022'], at('2022-10-16'))).code).toBe(0);
+    // The stored figures as an aicop before the by-quarter table, event series and their unique attendees closed them.
+    const db = openDb(t.dbPath);
+    try {
+      db.prepare("UPDATE fy_closures SET figures = json_remove(figures, '$.annual.membership.by_quarter', '$.annual.events.by_series', '$.annual.events.rows[0].series') WHERE fy = 2022").run();
+    } finally {
+      db.close();
+    }
+    const same = await t.run(['report', 'diff', '--fy', '2022', '--format', 'csv'], at('2023-01-10'));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toBe('figure,closed,current\n');
+
+    // A late event of FY 2022 is a restatement: its figures are named, the never-stored kinds still are not.
+    expect((await t.run(['import', 'events', writeFile(t.dir, 'e2.csv', 'id,title,type,held_on\nE2,Late,training,2022-05-01\n')], at('2023-01-11'))).code).toBe(0);
+    expect((await t.run(['import', 'attendance', writeFile(t.dir, 'a2.csv', 'event_id,email,attended,satisfaction\nE2,b@alpha-test.gov,yes,4\n')], at('2023-01-11'))).code).toBe(0);
+    const diff = await t.run(['report', 'diff', '--fy', '2022', '--format', 'json'], at('2023-01-12'));
+    expect(diff.code, diff.stderr).toBe(0);
+    const changes = (JSON.parse(diff.stdout) as { changes: { figure: string; closed: unknown; current: unknown }[] }).changes;
+    expect(changes).toContainEqual({ figure: 'events.rows[E2].attendances', closed: null, current: 1 });
+    expect(changes).toContainEqual({ figure: 'events.attendances', closed: 1, current: 2 });
+    expect(changes.filter((c) => /^membership\.by_quarter|^events\.by_series|\.series$/.test(c.figure))).toEqual([]);
+    expect(changes).toContainEqual({ figure: 'events.by_quarter[2].attendances', closed: 0, current: 1 });
+  }, 60_000);
+
   it('boundaries: 30 Sep / 1 Oct, a rejoin in the same FY, a future join date under --sync, an attendee who joins after the event', async () => {
     const t = tempDb();
     expect((await t.run(['init'], at('2022-09-01'))).code).toBe(0);

@@ -67,13 +67,71 @@ export function flattenFigures(f: ClosedFigures): Map<string, unknown> {
   return out;
 }
 
-/** The figures that differ (present on one side only counts as a change from/to null). */
+/**
+ * Every figure's path with its shape: the path with each row's name left out (`agencies.rows[].members`),
+ * and the containers around it, innermost first, each an object or an array of rows.
+ */
+interface FigureShape {
+  readonly shape: string;
+  readonly around: readonly { readonly shape: string; readonly array: boolean }[];
+}
+
+/** The shapes of a set of figures: of every figure, and of every object and array that holds them. */
+function shapesOf(f: ClosedFigures): { figures: Map<string, FigureShape>; leaves: Set<string>; containers: Set<string> } {
+  const figures = new Map<string, FigureShape>();
+  const leaves = new Set<string>();
+  const containers = new Set<string>();
+  const walk = (prefix: string, shape: string, v: unknown, around: FigureShape['around']): void => {
+    if (Array.isArray(v)) {
+      containers.add(shape);
+      const inner = [{ shape, array: true }, ...around];
+      v.forEach((row, i) => {
+        const r = row as Record<string, unknown>;
+        const key = r.id ?? r.agency ?? r.organization ?? r.group ?? String(i);
+        walk(`${prefix}[${String(key)}]`, `${shape}[]`, row, inner);
+      });
+    } else if (v !== null && typeof v === 'object') {
+      containers.add(shape);
+      const inner = [{ shape, array: false }, ...around];
+      for (const [k, x] of Object.entries(v)) walk(prefix === '' ? k : `${prefix}.${k}`, shape === '' ? k : `${shape}.${k}`, x, inner);
+    } else {
+      figures.set(prefix, { shape, around });
+      leaves.add(shape);
+    }
+  };
+  walk('', '', { ...f.annual, agencies_by_organization: f.agencies_by_organization }, []);
+  return { figures, leaves, containers };
+}
+
+/**
+ * Whether the closed figures could have had this figure of today's: a figure of a kind they hold
+ * (a new agency's members), or one in a list they hold empty (rows they cannot tell apart). A
+ * field their objects lack — a figure added to aicop after the year was closed, such as the
+ * by-quarter table — they never had: its appearance restates nothing.
+ */
+function closedCouldHave(closed: { leaves: Set<string>; containers: Set<string> }, figure: FigureShape): boolean {
+  if (closed.leaves.has(figure.shape)) return true;
+  const known = figure.around.find((c) => closed.containers.has(c.shape));
+  return known === undefined || known.array;
+}
+
+/**
+ * The figures that differ (present on one side only counts as a change from/to null), but for
+ * figures the closed set never had: a year closed by an earlier aicop lacks the figures added
+ * since, and those are not restatements.
+ */
 export function diffFigures(closed: ClosedFigures, current: ClosedFigures): FigureChange[] {
   const a = flattenFigures(closed);
   const b = flattenFigures(current);
+  const closedShapes = shapesOf(closed);
+  const currentShapes = shapesOf(current).figures;
   const keys = [...new Set([...a.keys(), ...b.keys()])];
   const changes: FigureChange[] = [];
   for (const k of keys) {
+    if (!a.has(k)) {
+      const shape = currentShapes.get(k);
+      if (shape !== undefined && !closedCouldHave(closedShapes, shape)) continue;
+    }
     const x = a.has(k) ? a.get(k) : null;
     const y = b.has(k) ? b.get(k) : null;
     if (JSON.stringify(x) !== JSON.stringify(y)) changes.push({ figure: k, closed: x, current: y });
