@@ -24,12 +24,24 @@ export interface PrintFields {
 
 /** The print of these values and open groups (any order, repeats ignored). */
 export function memberPrint(f: PrintFields, groupIds: readonly number[]): number {
+  return printOf(f.first_name, f.last_name, f.reported_agency, f.member_type, f.job_title, f.role_track, groupIds);
+}
+
+/** memberPrint with the values one by one (an import computes one per row: no object to build). */
+export function printOf(
+  firstName: string | null,
+  lastName: string | null,
+  reportedAgency: string | null,
+  memberType: string,
+  jobTitle: string | null,
+  roleTrack: string | null,
+  groupIds: readonly number[],
+): number {
   let groups = '';
   if (groupIds.length === 1) groups = String(groupIds[0]);
   else if (groupIds.length > 1) groups = [...new Set(groupIds)].sort((a, b) => a - b).join(',');
   // Each value length-prefixed ("-" for null), so that no two different sets of values make one text.
-  const text = `${part(f.first_name)}${part(f.last_name)}${part(f.reported_agency)}${part(f.member_type)}${part(f.job_title)}${part(f.role_track)}${groups}`;
-  return hash53(text);
+  return hash53(`${part(firstName)}${part(lastName)}${part(reportedAgency)}${part(memberType)}${part(jobTitle)}${part(roleTrack)}${groups}`);
 }
 
 function part(v: string | null): string {

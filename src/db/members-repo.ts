@@ -7,7 +7,7 @@ import type { Db } from './open.js';
 import { addToRollups, resumeRollups, suspendRollups } from './rollups.js';
 import { hasAliases, renameMember } from './identity-repo.js';
 import { changeFacts, correctPeriodStart, currentPeriod, leave, rejoin, startFirstPeriod } from './periods-repo.js';
-import { memberPrint } from '../core/member-print.js';
+import { memberPrint, printOf } from '../core/member-print.js';
 
 /** A members row as stored (without the generated fiscal-year columns). */
 export interface MemberRow {
@@ -337,11 +337,18 @@ class SeenIds {
 
 /** The print a member would have if every value this row names were already its own (src/core/member-print.ts). */
 function rowPrint(r: RosterRecord): number {
-  const groups: number[] = [];
-  if (r.working_groups !== null) for (const g of r.working_groups) groups.push(g.id);
-  if (r.practice_areas !== null) for (const g of r.practice_areas) groups.push(g.id);
-  return memberPrint({ ...r, member_type: r.member_type ?? r.defaultType }, groups);
+  const wg = r.working_groups;
+  const pa = r.practice_areas;
+  let groups: readonly number[] = NO_GROUPS;
+  if ((wg !== null && wg.length > 0) || (pa !== null && pa.length > 0)) {
+    const ids: number[] = [];
+    if (wg !== null) for (const g of wg) ids.push(g.id);
+    if (pa !== null) for (const g of pa) ids.push(g.id);
+    groups = ids;
+  }
+  return printOf(r.first_name, r.last_name, r.reported_agency, r.member_type ?? r.defaultType, r.job_title, r.role_track, groups);
 }
+const NO_GROUPS: readonly number[] = [];
 
 /**
  * The roster import's writer (inside the import's transaction): inserts new members (assignments
@@ -544,10 +551,10 @@ export function createRosterApplier(
     firstNewMember,
     markSeen(email) {
       if (rejected.has(email)) return false;
-      // An earlier accepted row with this email makes this one a duplicate.
-      const m = s.byEmail.get(email);
-      if (m && (m.created_batch === o.batchId || !seen.add(m.id))) return false;
-      if (m) return true;
+      // An earlier accepted row with this email makes this one a duplicate (ids from
+      // firstNewMember on: members this batch added).
+      const hit = s.printByEmail.get(email);
+      if (hit) return hit[0] < firstNewMember && seen.add(hit[0]);
       if (bulk.hasMember(email)) return false;
       rejected.add(email);
       return true;
