@@ -44,6 +44,48 @@ function copyDb(from, to) {
   fs.closeSync(fd);
 }
 
+/**
+ * The schema floor of the 10k-row case: the sqlite3 shell writing exactly the rows aicop's import
+ * wrote (its batch's members, first periods, assignments, look-alike keys, prints and rejects,
+ * taken from `result`) into a copy of `base`, in one transaction with the import's cache size,
+ * the tables' own triggers keeping the rollups. Nothing is validated or looked up: this is what
+ * SQLite needs to store the result in this schema.
+ */
+function schemaFloor(result, base, work, runs) {
+  const rows = path.join(work, 'floor-rows.db');
+  fs.rmSync(rows, { force: true });
+  const batch = Number(spawnSync('sqlite3', [result, 'SELECT max(id) FROM import_batches'], { encoding: 'utf8' }).stdout.trim());
+  const first = Number(spawnSync('sqlite3', [result, `SELECT min(id) FROM members WHERE created_batch = ${batch}`], { encoding: 'utf8' }).stdout.trim());
+  const extract = [
+    `ATTACH '${result}' AS r;`,
+    `CREATE TABLE b AS SELECT * FROM r.import_batches WHERE id = ${batch};`,
+    `CREATE TABLE m AS SELECT id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, created_at, updated_at, created_batch, updated_batch FROM r.members WHERE created_batch = ${batch};`,
+    `CREATE TABLE s AS SELECT member_id, period, start_on, starts, agency_id, member_type, batch_id FROM r.member_spans WHERE batch_id = ${batch};`,
+    `CREATE TABLE a AS SELECT member_id, group_id, assigned_on, source, batch_id FROM r.assignments WHERE batch_id = ${batch};`,
+    `CREATE TABLE k AS SELECT * FROM r.member_keys WHERE member_id >= ${first};`,
+    `CREATE TABLE p AS SELECT * FROM r.member_prints WHERE member_id >= ${first};`,
+    `CREATE TABLE j AS SELECT * FROM r.import_rejects WHERE batch_id = ${batch};`,
+  ].join('\n');
+  if (spawnSync('sqlite3', [rows], { input: extract }).status !== 0) throw new Error('schema floor: could not extract the rows');
+  const script = path.join(work, 'floor.sql');
+  fs.writeFileSync(script, [
+    'PRAGMA cache_size = -16384;',
+    'PRAGMA foreign_keys = OFF;',
+    `ATTACH '${rows}' AS x;`,
+    'BEGIN IMMEDIATE;',
+    'INSERT INTO import_batches SELECT * FROM x.b;',
+    'INSERT INTO members (id, email, domain, agency_id, first_name, last_name, reported_agency, member_type, job_title, role_track, joined_on, created_at, updated_at, created_batch, updated_batch) SELECT * FROM x.m ORDER BY id;',
+    'INSERT INTO member_spans (member_id, period, start_on, starts, agency_id, member_type, batch_id) SELECT * FROM x.s ORDER BY rowid;',
+    'INSERT INTO assignments (member_id, group_id, assigned_on, source, batch_id) SELECT * FROM x.a ORDER BY rowid;',
+    'INSERT INTO member_keys SELECT * FROM x.k;',
+    'INSERT INTO member_prints SELECT * FROM x.p;',
+    'INSERT INTO import_rejects SELECT * FROM x.j;',
+    'COMMIT;',
+  ].join('\n'));
+  const floorDb = path.join(work, 'floor.db');
+  return measure('schema floor', 'sqlite3', [floorDb], { runs, stdinFile: script, before: () => copyDb(base, floorDb) });
+}
+
 /** `rows` new members: the 100k bench roster's first rows under other addresses (same mix of invalid rows). */
 async function newRows(rows, prefix) {
   const src = path.join(await benchData({ members: 100_000 }), 'members.csv');
@@ -83,6 +125,7 @@ export async function run({ members = 1_000_000, rows = 10_000, runs = 3, reimpo
   try {
     const aicopArgs = ['--db', db, '-q', 'import', 'members', file, '--rejects', rejects];
     const ours = measure('aicop import members (steady state)', process.execPath, [BIN, ...aicopArgs], { runs, okCodes: [0, 3], env, before: () => copyDb(base, db) });
+    const floor = ensureTool('sqlite3') ? schemaFloor(db, base, work, runs) : null;
     const first = fs.existsSync(bulk)
       ? measure('aicop import members (first after the bulk load)', process.execPath, [BIN, ...aicopArgs], { runs: 1, okCodes: [0, 3], env, before: () => copyDb(bulk, db) })
       : null;
@@ -132,6 +175,7 @@ export async function run({ members = 1_000_000, rows = 10_000, runs = 3, reimpo
     const vs = (m) => (utils ? `${(m.median / utils.median).toFixed(2)}×` : 'n/a');
     out.push(['`aicop import members`, keys in place (steady state)', ours.runs, fmtSeconds(ours.median), cpu(ours), fmtMb(ours.peakRssMb), vs(ours), `≤ 0.33× ${utils ? (ours.median / utils.median <= 1 / 3 ? '✓' : '✗') : '?'}`]);
     if (first) out.push(['the same, first import after the bulk load (computes every member\'s look-alike keys once)', first.runs, fmtSeconds(first.median), cpu(first), fmtMb(first.peakRssMb), vs(first), '']);
+    if (floor) out.push(['schema floor: `sqlite3` writing the rows aicop wrote (members, periods, assignments, keys, prints, rejects) into a copy', floor.runs, fmtSeconds(floor.median), cpu(floor), fmtMb(floor.peakRssMb), vs(floor), '']);
     if (utils) out.push(['`sqlite-utils upsert --csv --pk email`', utils.runs, fmtSeconds(utils.median), cpu(utils), fmtMb(utils.peakRssMb), '1.00×', '']);
     if (shell) out.push(['`sqlite3 .import --csv`', shell.runs, fmtSeconds(shell.median), cpu(shell), fmtMb(shell.peakRssMb), vs(shell), '']);
     const speed = (m) => (raw ? `${(raw.median / m.median).toFixed(2)}× of .import's speed (CPU ${m.cpuMedian && raw.cpuMedian ? (raw.cpuMedian / m.cpuMedian).toFixed(2) : '?'}×)` : '');

@@ -436,6 +436,7 @@ export function createRosterApplier(
       if (rejected.size > 0 && rejected.has(r.email)) return 'duplicate';
       // A member under this email whose print is this row's: nothing to change (migration 023).
       let marked = false;
+      let noMember = false;
       if (r.previous_email === null || r.previous_email === r.email) {
         const hit = s.printByEmail.get(r.email);
         if (hit) {
@@ -443,10 +444,12 @@ export function createRosterApplier(
           if (id >= firstNewMember || !seen.add(id)) return 'duplicate';
           marked = true;
           if (print !== null && (r.joined_on === null || r.joined_on === joined) && print === rowPrint(r)) return 'unchanged';
+        } else {
+          noMember = true;
         }
       }
-      // A former address (an alias) names its member (SPEC §11).
-      let existing = s.byEmail.get(r.email) ?? (aliases ? byAlias.get(r.email) : undefined);
+      // A former address (an alias) names its member (SPEC §11). A new address is looked up once.
+      let existing = (noMember ? undefined : s.byEmail.get(r.email)) ?? (aliases ? byAlias.get(r.email) : undefined);
       let renamed = false;
       if (r.previous_email !== null && r.previous_email !== r.email) {
         // previous_email: the member under that address moves to this row's address.
