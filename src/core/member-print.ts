@@ -27,7 +27,7 @@ export function memberPrint(f: PrintFields, groupIds: readonly number[]): number
   return printOf(f.first_name, f.last_name, f.reported_agency, f.member_type, f.job_title, f.role_track, groupIds);
 }
 
-/** memberPrint with the values one by one (an import computes one per row: no object to build). */
+/** memberPrint with the values one by one (an import computes one per row: no object or text to build). */
 export function printOf(
   firstName: string | null,
   lastName: string | null,
@@ -37,29 +37,46 @@ export function printOf(
   roleTrack: string | null,
   groupIds: readonly number[],
 ): number {
-  let groups = '';
-  if (groupIds.length === 1) groups = String(groupIds[0]);
-  else if (groupIds.length > 1) groups = [...new Set(groupIds)].sort((a, b) => a - b).join(',');
-  // Each value length-prefixed ("-" for null), so that no two different sets of values make one text.
-  return hash53(`${part(firstName)}${part(lastName)}${part(reportedAgency)}${part(memberType)}${part(jobTitle)}${part(roleTrack)}${groups}`);
-}
-
-function part(v: string | null): string {
-  return v === null ? '-' : `${v.length}:${v}`;
-}
-
-/** cyrb53 (public domain, bryc): two 32-bit multiply–xorshift lanes folded into 53 bits. */
-function hash53(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
+  // cyrb53's two lanes (public domain, bryc) fed a sequence of numbers that no two different sets
+  // of values share: each value's length + 1 (0 for null) before its UTF-16 code units, then the
+  // number of groups and their ids in ascending order, repeats dropped.
+  const h: [number, number] = [0xdeadbeef, 0x41c6ce57];
+  feedText(h, firstName);
+  feedText(h, lastName);
+  feedText(h, reportedAgency);
+  feedText(h, memberType);
+  feedText(h, jobTitle);
+  feedText(h, roleTrack);
+  const ids = groupIds.length > 1 ? [...new Set(groupIds)].sort((a, b) => a - b) : groupIds;
+  feed(h, ids.length);
+  for (const id of ids) feed(h, id);
+  let h1 = h[0];
+  let h2 = h[1];
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function feed(h: [number, number], c: number): void {
+  h[0] = Math.imul(h[0] ^ c, 2654435761);
+  h[1] = Math.imul(h[1] ^ c, 1597334677);
+}
+
+function feedText(h: [number, number], v: string | null): void {
+  if (v === null) {
+    feed(h, 0);
+    return;
+  }
+  feed(h, v.length + 1);
+  let h1 = h[0];
+  let h2 = h[1];
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h[0] = h1;
+  h[1] = h2;
 }
