@@ -97,6 +97,17 @@ export function createAttendanceSeen(db: Db): { add(eventId: string, email: stri
   };
 }
 
+/**
+ * Links the attendance of people who have become members (or aliases of one) since it was
+ * stored. The unlinked rows are found through attendance_member (member_id IS NULL), each checked
+ * against members and aliases. The unary `+` keeps the planner off the other way round: with
+ * statistics (a database someone ran ANALYZE on), SQLite 3.53 chose to take every member's email
+ * and skip-scan the attendance key for it across all events, 230 s instead of 0.3 s on a million
+ * members and five million attendance rows.
+ */
+export const LINK_NEW_MEMBERS = `UPDATE attendance SET member_id = coalesce((SELECT m.id FROM members m WHERE m.email = attendance.email), (SELECT a.member_id FROM member_aliases a WHERE a.email = attendance.email))
+     WHERE member_id IS NULL AND (+email IN (SELECT email FROM members) OR +email IN (SELECT email FROM member_aliases))`;
+
 const repos = new WeakMap<Db, EventsRepo>();
 
 /** The events repository of a connection; its statements are prepared once per connection. */
@@ -134,10 +145,7 @@ function createEventsRepo(db: Db): EventsRepo {
        nps = @nps, comment = @comment, updated_batch = @batch WHERE event_id = @event_id AND email = @email`,
   );
 
-  const link = db.prepare(
-    `UPDATE attendance SET member_id = coalesce((SELECT m.id FROM members m WHERE m.email = attendance.email), (SELECT a.member_id FROM member_aliases a WHERE a.email = attendance.email))
-     WHERE member_id IS NULL AND (email IN (SELECT email FROM members) OR email IN (SELECT email FROM member_aliases))`,
-  );
+  const link = db.prepare(LINK_NEW_MEMBERS);
 
   return {
     eventExists: (id) => exists.get(id) !== undefined,
