@@ -280,21 +280,32 @@ const ATTENDEES_SQL = `SELECT count(DISTINCT a.email) AS unique_attendees,
        WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1`;
 
 /**
+ * The attended rows of the events held from :start to :end, read once (MATERIALIZED) as `x`:
+ * each with its event's type, series and track (and quarter), the email, and the member id when
+ * the person was a member on the event's date.
+ */
+function attendedRows(withQuarter: boolean): string {
+  return `WITH x AS MATERIALIZED (
+         SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,${withQuarter ? ` ${QUARTER('e.held_on')} AS quarter,` : ''}
+           a.email,
+           CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
+         FROM events e JOIN attendance a ON a.event_id = e.id
+         WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1)`;
+}
+
+/** `x`'s distinct attendees and member attendees per event type, series and track. */
+const BY_TYPE_SERIES_TRACK = `SELECT 'type' AS dim, type AS key, count(DISTINCT email) AS unique_attendees, count(DISTINCT member) AS unique_member_attendees FROM x GROUP BY type
+         UNION ALL SELECT 'series', series, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY series
+         UNION ALL SELECT 'track', track, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY track`;
+
+/**
  * Distinct attendees and member attendees (members on the event's date) per event type, series,
  * track and quarter, among the events held from :start to :end (a fiscal year or one quarter);
  * the attended rows are read once (MATERIALIZED), then counted four ways.
  */
-export const GROUP_ATTENDEES_SQL = `WITH x AS MATERIALIZED (
-         SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,
-           ${QUARTER('e.held_on')} AS quarter,
-           a.email,
-           CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
-         FROM events e JOIN attendance a ON a.event_id = e.id
-         WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1)
+export const GROUP_ATTENDEES_SQL = `${attendedRows(true)}
        SELECT * FROM (
-         SELECT 'type' AS dim, type AS key, count(DISTINCT email) AS unique_attendees, count(DISTINCT member) AS unique_member_attendees FROM x GROUP BY type
-         UNION ALL SELECT 'series', series, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY series
-         UNION ALL SELECT 'track', track, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY track
+         ${BY_TYPE_SERIES_TRACK}
          UNION ALL SELECT 'quarter', quarter, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY quarter)
        ORDER BY dim, key`;
 
@@ -398,16 +409,9 @@ const QUARTER_ATTENDEES_SQL = `SELECT coalesce((SELECT attendees FROM attendee_g
  * hold them per FY only, so these read the quarter's attended rows (GROUP_ATTENDEES_SQL without
  * its quarter grouping); the quarter's own row comes from the rollup.
  */
-const QUARTER_GROUP_ATTENDEES_SQL = `WITH x AS MATERIALIZED (
-         SELECT e.type, coalesce(e.series, '') AS series, coalesce(e.track, '') AS track,
-           a.email,
-           CASE WHEN EXISTS (SELECT 1 FROM member_spans s WHERE s.member_id = a.member_id AND ${COVERS('s', 'e.held_on')}) THEN a.member_id END AS member
-         FROM events e JOIN attendance a ON a.event_id = e.id
-         WHERE e.held_on >= :start AND e.held_on <= :end AND a.attended = 1)
+const QUARTER_GROUP_ATTENDEES_SQL = `${attendedRows(false)}
        SELECT * FROM (
-         SELECT 'type' AS dim, type AS key, count(DISTINCT email) AS unique_attendees, count(DISTINCT member) AS unique_member_attendees FROM x GROUP BY type
-         UNION ALL SELECT 'series', series, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY series
-         UNION ALL SELECT 'track', track, count(DISTINCT email), count(DISTINCT member) FROM x GROUP BY track
+         ${BY_TYPE_SERIES_TRACK}
          UNION ALL SELECT dim, key, attendees, member_attendees FROM attendee_group_count WHERE fy = :fy AND dim = 'quarter' AND key = :quarter)
        ORDER BY dim, key`;
 

@@ -1,6 +1,7 @@
 import { ROLLUP_CONTENTS_013 } from './migrations/013-membership-history.js';
 import { ROLLUP_CONTENTS_018 } from './migrations/018-event-group-attendees.js';
 import { ROLLUP_CONTENTS_024 } from './migrations/024-attendee-totals.js';
+import type { AttendanceRecord } from '../core/events.js';
 import type { Db } from './open.js';
 
 /**
@@ -74,15 +75,8 @@ export function suspendRollups(db: Db, table: BulkTable): number {
   return db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM ${TABLE[table]}`).pluck().get() as number;
 }
 
-/** An attendance row an import has just inserted, as the rollups need it (an AttendanceRecord fits). */
-export interface NewAttendance {
-  readonly eventId: string;
-  readonly email: string;
-  readonly registered: boolean;
-  readonly attended: boolean;
-  readonly satisfaction: number | null;
-  readonly nps: number | null;
-}
+/** An attendance row an import has just inserted, as the rollups need it. */
+export type NewAttendance = Pick<AttendanceRecord, 'eventId' | 'email' | 'registered' | 'attended' | 'satisfaction' | 'nps'>;
 
 /**
  * The attended rows of the batch, staged as the import inserts them (TEMP, a rowid table filled
